@@ -1,0 +1,140 @@
+"""The scriptable CLI through the installed `kela-ohjaus` entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES
+
+EXE = shutil.which("kela-ohjaus") or str(Path(sys.executable).parent / "kela-ohjaus")
+
+
+def run(*args: str, cwd: Path | None = None, home: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KELA_OHJAUS_HOME": str(home or cwd or Path.cwd())}
+    result = subprocess.run([EXE, *args], capture_output=True, cwd=cwd, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert b"Traceback" not in result.stderr, result.stderr.decode()
+    return result
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith(b"kela-ohjaus ")
+
+
+def test_module_entry_point():
+    result = subprocess.run([sys.executable, "-m", "wizard", "--version"], capture_output=True, timeout=60)
+    assert result.returncode == 0 and b"kela-ohjaus" in result.stdout
+
+
+def test_check_shipped_data(tmp_path: Path):
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith(b"OK: kuntoutus.toml: 66 nodes")
+
+
+def test_check_broken_lists_every_problem(tmp_path: Path):
+    result = run(
+        "check", "--contacts", str(FIXTURES / "valid" / "contacts.toml"), str(FIXTURES / "broken" / "next_missing.toml")
+    )
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert any(
+        line.endswith("next_missing.toml:17: option 'soita' of 'alku': next 'ei_ole' does not exist") for line in lines
+    )
+    assert any(":25: outcome 'loppu_soita' cannot be reached" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("frobnicate",),
+        ("check", "--nope"),
+        ("check", "/no/such/file.toml"),
+        ("find",),
+        ("draft",),
+        ("draft", "x", "--format", "pdf"),
+        (),
+    ],
+)
+def test_usage_errors_exit_2(args):
+    result = run(*args)
+    assert result.returncode == 2, result.stderr
+
+
+def test_outcomes_json():
+    data = json.loads(run("outcomes", "--json").stdout)
+    assert len(data) == 52
+    by_id = {d["id"]: d for d in data}
+    assert by_id["sopimus_remontti"]["email"] == "kuntoutus_sopimushallinta@kela.fi"
+    assert by_id["sopimus_remontti"]["path"][-1] == "Remontit, korjaus- ja perusparannustyöt"
+    assert by_id["chat"]["email"] is None and by_id["chat"]["channel"] == "chat"
+    assert isinstance(by_id["chat"]["open_now"], bool)
+    for item in data:
+        assert {"id", "title", "channel", "email", "path"} <= item.keys()
+
+
+def test_draft_text_and_eml(tmp_path: Path):
+    result = run("draft", "sopimus_remontti", "--field", "provider=Kuntoutus Oy", "--field", "business_id=0246246-0")
+    assert result.returncode == 0
+    text = result.stdout.decode()
+    assert "Vastaanottaja: kuntoutus_sopimushallinta@kela.fi" in text
+    assert "Aihe: Sopimuskauden aikainen muutos: remontti – Kuntoutus Oy" in text
+    out = tmp_path / "luonnos.eml"
+    assert run("draft", "terapia_pohjoinen", "--format", "eml", "-o", str(out)).returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o600
+    msg = message_from_bytes(out.read_bytes(), policy=default)
+    assert msg["To"] == "pohjoinenvp.terapiasopimukset@kela.fi" and msg["X-Unsent"] == "1"
+    again = run("draft", "terapia_pohjoinen", "--format", "eml", "-o", str(out))
+    assert again.returncode == 1 and b"--force" in again.stderr
+    assert run("draft", "terapia_pohjoinen", "--format", "eml", "-o", str(out), "--force").returncode == 0
+
+
+def test_draft_rejects_bad_values():
+    bad_id = run("draft", "sopimus_remontti", "--field", "business_id=0246246-1")
+    assert bad_id.returncode == 1 and b"business_id" in bad_id.stderr
+    bad_mail = run("draft", "sopimus_remontti", "--field", "email=not-an-address")
+    assert bad_mail.returncode == 1 and b"email" in bad_mail.stderr
+    assert run("draft", "no_such_outcome").returncode == 1
+    assert run("draft", "sopimus_remontti", "--field", "password=x").returncode == 2
+
+
+def test_draft_non_email_outcome_exits_1_with_instructions():
+    result = run("draft", "viranomaislinja")
+    assert result.returncode == 1
+    assert "viranomaislinja" in result.stderr.decode()
+    data = json.loads(run("draft", "chat", "--format", "json").stdout)
+    assert data["to"] is None and data["channel"] == "chat" and data["instructions"]
+
+
+def test_record_and_replay(tmp_path: Path):
+    record = tmp_path / "puhelu.toml"
+    made = run("draft", "tekniset_katso", "--field", "provider=Oy", "--record", str(record))
+    assert made.returncode == 0 and record.stat().st_mode & 0o777 == 0o600
+    replayed = run("replay", str(record))
+    assert replayed.returncode == 0 and replayed.stdout == made.stdout
+    mailto = run("replay", str(record), "--format", "mailto").stdout.decode()
+    assert mailto.startswith("mailto:kuntoutus_jarjestelmat@kela.fi?subject=")
+
+
+def test_replay_bad_files(tmp_path: Path):
+    junk = tmp_path / "junk.toml"
+    junk.write_bytes(b"\xff\xfe not toml")
+    assert run("replay", str(junk)).returncode == 1
+    assert run("replay", str(tmp_path / "missing.toml")).returncode == 1
+
+
+def test_find_json_and_no_match():
+    hits = json.loads(run("find", "julkisivuremontti", "alkaa", "keväällä", "--json").stdout)
+    assert hits[0]["id"] == "sopimus_remontti" and hits[0]["email"] == "kuntoutus_sopimushallinta@kela.fi"
+    assert {"id", "title", "channel", "email", "path", "score", "matched"} <= hits[0].keys()
+    assert run("find", "qwxzv").returncode == 1
+    assert run("find", "!!!").returncode == 1

@@ -1,0 +1,127 @@
+"""Drafts: snapshots of every e-mail outcome, and the output formats' rules."""
+
+from __future__ import annotations
+
+import json
+from email import message_from_bytes
+from email.policy import default
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+from wizard.drafts import render_eml, render_json, render_mailto, render_text
+from wizard.engine import Session
+from wizard.model import Flow
+
+from .conftest import fixed_clock
+from .test_facts import ADDRESS_OUTCOMES
+
+EMAIL_OUTCOMES = sorted(o for outcomes in ADDRESS_OUTCOMES.values() for o in outcomes)
+FIELDS = {
+    "provider": "Kuntoutuskeskus Esimerkki Oy",
+    "business_id": "0246246-0",
+    "contact": "Maija Meikäläinen",
+    "phone": "040 123 4567",
+    "email": "maija@example.fi",
+    "description": "Kuvaus asiasta.\nToinen rivi.",
+    "notes": "Soittaja oli kiireinen.",
+}
+
+
+def _draft(flow: Flow, outcome: str, fields: dict[str, str] | None = None):
+    session = Session(flow, clock=fixed_clock)
+    session.jump_to(outcome, via="steps")
+    for key, value in (fields or {}).items():
+        session.set_field(key, value)
+    return session.draft()
+
+
+@pytest.mark.parametrize("outcome", EMAIL_OUTCOMES)
+def test_text_draft_snapshot(flow: Flow, outcome: str, snapshot):
+    assert render_text(_draft(flow, outcome)) == snapshot
+
+
+@pytest.mark.parametrize("outcome", EMAIL_OUTCOMES)
+def test_eml_draft_snapshot(flow: Flow, outcome: str, snapshot):
+    assert render_eml(_draft(flow, outcome, FIELDS)).decode("ascii") == snapshot
+
+
+def test_placeholders_show_where_fields_are_unknown(flow: Flow):
+    body = _draft(flow, "sopimus_remontti").body
+    for placeholder in ("[Palveluntuottajan nimi]", "[Y-tunnus]", "[Yhteyshenkilön nimi]", "[Kuvaile asia tähän]"):
+        assert placeholder in body
+
+
+def test_subject_is_specific_and_names_the_provider(flow: Flow):
+    draft = _draft(flow, "sopimus_remontti", {"provider": "Kuntoutus Oy"})
+    assert draft.subject == "Sopimuskauden aikainen muutos: remontti – Kuntoutus Oy"
+    assert _draft(flow, "sopimus_remontti").subject == "Sopimuskauden aikainen muutos: remontti"
+
+
+def test_agent_notes_never_reach_the_draft(flow: Flow):
+    draft = _draft(flow, "sopimus_remontti", FIELDS)
+    assert "kiireinen" not in draft.body and "notes" not in draft.fields
+
+
+def test_eml_parses_back_without_defects(flow: Flow):
+    raw = render_eml(_draft(flow, "tulkkaus_tilaaminen", FIELDS))
+    msg = message_from_bytes(raw, policy=default)
+    assert msg["To"] == "vatu.kuntoutus@kela.fi"
+    assert msg["X-Unsent"] == "1"
+    assert msg["Subject"].endswith("Kuntoutuskeskus Esimerkki Oy")
+    assert msg.get_content_charset() == "utf-8"
+    assert "Maija Meikäläinen" in msg.get_content()
+    assert not msg.defects and not any(part.defects for part in msg.walk())
+
+
+def test_mailto_round_trips(flow: Flow):
+    draft = _draft(flow, "tekniset_katso", FIELDS)
+    uri = render_mailto(draft)
+    assert "%20" in uri and "%0D%0A" in uri and " " not in uri and "+" not in uri
+    parts = urlsplit(uri)
+    assert parts.scheme == "mailto" and unquote(parts.path) == "kuntoutus_jarjestelmat@kela.fi"
+    query = parse_qs(parts.query)
+    assert query["subject"] == [draft.subject]
+    assert query["body"][0].replace("\r\n", "\n") == draft.body
+
+
+def test_json_has_the_contract_fields(flow: Flow):
+    data = json.loads(render_json(_draft(flow, "akva_mittarit", FIELDS)))
+    for key in ("outcome", "channel", "to", "subject", "body", "path", "fields"):
+        assert key in data
+    assert data["to"] == "tulos@kela.fi" and data["channel"] == "email"
+    assert data["path"][0] == {"question": "Mitä yhteydenottosi koskee?", "answer": "Muut kuntoutuspalvelut"}
+
+
+def test_non_email_outcome_has_no_address_but_instructions(flow: Flow):
+    draft = _draft(flow, "chat")
+    assert draft.to is None and draft.channel == "chat"
+    assert any("ma-pe klo 9-15" in line for line in draft.instructions)
+    assert json.loads(render_json(draft))["to"] is None
+
+
+@pytest.mark.parametrize("value", ["{provider.__class__}", "${provider}", "%(x)s", "$$", "${", "{0}"])
+def test_template_syntax_in_values_is_literal(flow: Flow, value: str):
+    draft = _draft(flow, "sopimus_tilat", {"provider": value, "description": value})
+    assert value in draft.subject
+    assert draft.body.count(value) >= 2
+
+
+@pytest.mark.parametrize(
+    "value", ["Oy\r\nBcc: evil@example.com", "Oy\nBcc: evil@example.com", "Oy\x00Bcc: x", "Oy\u2028Bcc: x"]
+)
+def test_line_breaks_never_reach_a_header(flow: Flow, value: str):
+    raw = render_eml(_draft(flow, "sopimus_tilat", {"provider": value}))
+    msg = message_from_bytes(raw, policy=default)
+    assert msg["Bcc"] is None
+    assert "\n" not in str(msg["Subject"]) and "\x00" not in str(msg["Subject"])
+    headers = raw.split(b"\r\n\r\n", 1)[0] if b"\r\n\r\n" in raw else raw.split(b"\n\n", 1)[0]
+    assert not any(line.lower().startswith(b"bcc") for line in headers.splitlines())
+
+
+def test_long_subject_folds_and_parses_back(flow: Flow):
+    provider = "Erittäin pitkä palveluntuottajan nimi " * 6
+    draft = _draft(flow, "toimeenpano_muut_kuntoutujat", {"provider": provider})
+    raw = render_eml(draft)
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))
+    assert message_from_bytes(raw, policy=default)["Subject"] == draft.subject

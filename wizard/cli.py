@@ -1,0 +1,371 @@
+"""Command-line entry point: `kela-ohjaus COMMAND ...`.
+
+A thin shell over loader, engine, drafts and search. It never imports
+Textual, questionary, prompt_toolkit or rich unless the command is `wizard`
+or `browse`, so the scriptable commands start in a few tens of milliseconds.
+Exit codes are documented in README.md and defined in errors.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError, KelaError, UsageError
+
+FORMATS = ("text", "eml", "mailto", "json")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so main() owns every exit."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _terminal_safe(text: str) -> str:
+    """Show control characters (escape sequences, CR) as visible codes."""
+    return "".join(ch if ch in "\n\t" or (ch.isprintable()) else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(_terminal_safe(text) + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(_terminal_safe(text) + "\n")
+
+
+def _json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _flow(args: argparse.Namespace):
+    from .loader import load_default
+
+    return load_default(getattr(args, "flow", None))
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+# ---------------------------------------------------------------- check
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .errors import DataError
+    from .loader import default_contacts, default_flows, load
+
+    contacts = Path(args.contacts) if args.contacts else default_contacts()
+    flows = [Path(f) for f in args.flow_files] or default_flows()
+    if not flows:
+        raise UsageError("no flow files to check")
+    problems: list[str] = []
+    summary = []
+    for path in flows:
+        try:
+            flow = load(path, contacts)
+        except DataError as exc:
+            problems.extend(str(p) for p in exc.problems if str(p) not in problems)
+            continue
+        summary.append(
+            f"{path.name}: {len(flow.questions) + len(flow.outcomes)} nodes "
+            f"({len(flow.questions)} questions, {len(flow.outcomes)} outcomes), "
+            f"{len(flow.contacts)} contacts, hash {flow.content_hash}"
+        )
+    if problems:
+        for line in problems:
+            _err(line)
+        _err(f"{len(problems)} problem(s) found (virheitä: {len(problems)})")
+        return EXIT_PROBLEM
+    _out("OK: " + "; ".join(summary))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+def cmd_outcomes(args: argparse.Namespace) -> int:
+    from .describe import channel_line, outcome_info
+
+    flow = _flow(args)
+    now = _now()
+    infos = [outcome_info(flow, oid, now) for oid in flow.outcomes]
+    if args.json:
+        _json(infos)
+        return EXIT_OK
+    for info in infos:
+        contact = flow.contacts[info["contact"]]
+        _out(f"{info['id']}\t[{info['channel']}] {channel_line(contact)}")
+        _out(f"    {' > '.join(info['path'])}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- find
+
+
+def cmd_find(args: argparse.Namespace) -> int:
+    from .describe import channel_line, outcome_info
+    from .search import search
+    from .search_cache import load_index
+
+    query = " ".join(args.query)
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    flow = _flow(args)
+    hits = search(load_index(flow), query, args.limit)
+    if args.json:
+        now = _now()
+        _json([{**outcome_info(flow, h.outcome, now), "score": h.score, "matched": list(h.matched)} for h in hits])
+    if not hits:
+        if not query.strip() or not any(ch.isalnum() for ch in query):
+            _err("Ei hakusanoja: kirjoita soittajan omin sanoin, mitä asia koskee. (No search words.)")
+        else:
+            _err("Ei osumia. Kokeile muita sanoja tai `kela-ohjaus wizard`. (Nothing matched.)")
+        return EXIT_PROBLEM
+    if not args.json:
+        for rank, hit in enumerate(hits, start=1):
+            outcome = flow.outcomes[hit.outcome]
+            contact = flow.contact_of(outcome)
+            _out(f"{rank}. {outcome.title}  [{hit.outcome}]")
+            _out(f"   {contact.kind}: {channel_line(contact)}")
+            _out(f"   osui: {', '.join(hit.matched)}  (pisteet {hit.score})")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- draft / replay
+
+
+def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
+    from .model import FIELD_KEYS
+
+    fields: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--field takes KEY=VALUE, not '{pair}'")
+        if key not in FIELD_KEYS:
+            raise UsageError(f"--field: unknown key '{key}' (known: {', '.join(FIELD_KEYS)})")
+        fields[key] = value
+    return fields
+
+
+def _check_fields(fields: dict[str, str], allow_personal_data: bool) -> None:
+    from .checks import check_field, find_personal_codes
+
+    for key, value in fields.items():
+        problem = check_field(key, value)
+        if problem:
+            raise InputError(f"field '{key}': {problem}")
+    if not allow_personal_data:
+        for key, value in fields.items():
+            if find_personal_codes(value):
+                raise InputError(
+                    f"field '{key}' contains a henkilötunnus (personal identity code). "
+                    "Kenttä sisältää henkilötunnuksen: älä lähetä sitä tavallisessa sähköpostissa. "
+                    "Remove it, or pass --allow-personal-data."
+                )
+
+
+def _emit_draft(session, args: argparse.Namespace) -> int:
+    from .drafts import RENDERERS
+    from .files import write_private
+
+    draft = session.draft()
+    if args.record:
+        from .record import dumps
+
+        write_private(Path(args.record), dumps(session), overwrite=args.force)
+        _err(f"Tallenne tallennettu: {args.record}")
+    if draft.to is None:
+        if args.format == "json":
+            from .drafts import render_json
+
+            sys.stdout.write(render_json(draft))
+        _err(f"'{draft.outcome}' ei ole sähköpostiasia: sille ei tehdä viestiluonnosta. Toimi näin:")
+        for line in draft.instructions:
+            _err(f"  - {line}")
+        return EXIT_PROBLEM
+    rendered = RENDERERS[args.format](draft)
+    if args.output:
+        write_private(Path(args.output), rendered, overwrite=args.force)
+        _err(f"Luonnos tallennettu: {args.output}")
+    elif isinstance(rendered, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(rendered)
+    else:
+        sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
+    return EXIT_OK
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from .engine import Session
+
+    flow = _flow(args)
+    if args.outcome not in flow.outcomes:
+        raise InputError(f"unknown outcome '{args.outcome}' (tuntematon kohde; list them with `kela-ohjaus outcomes`)")
+    fields = _parse_fields(args.field or [])
+    _check_fields(fields, args.allow_personal_data)
+    session = Session(flow)
+    session.jump_to(args.outcome, via="steps")
+    for key, value in fields.items():
+        session.set_field(key, value)
+    return _emit_draft(session, args)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from .record import load_record
+
+    flow = _flow(args)
+    replayed = load_record(flow, Path(args.record_file))
+    for notice in replayed.notices:
+        _err(f"Huom: {notice}")
+    session = replayed.session
+    if session.outcome is None:
+        raise InputError(f"{args.record_file}: the record stops at question '{session.current_id}' (no outcome yet)")
+    _check_fields({k: v for k, v in session.fields.items() if v}, args.allow_personal_data)
+    args.record = None
+    return _emit_draft(session, args)
+
+
+# ---------------------------------------------------------------- front ends
+
+
+def cmd_wizard(args: argparse.Namespace) -> int:
+    from .prompt_ui.app import run_wizard
+
+    return run_wizard(args)
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    from .tui.app import run_browser
+
+    return run_browser(args)
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kela-ohjaus",
+        description="Ohjaa kuntoutuksen palveluntuottajan oikeaan Kelan yhteystietoon ja tee valmis sähköpostiluonnos.",
+    )
+    parser.add_argument("--version", action="version", version=f"kela-ohjaus {__version__}")
+    parser.add_argument("--flow", help="flow id when flows/ holds several (default: the first)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("check", help="validate the data files (tarkista tiedot)")
+    p.add_argument("--contacts", metavar="FILE", help="contacts file (default: shipped data/contacts.toml)")
+    p.add_argument("flow_files", nargs="*", metavar="FLOW_FILE", help="flow files (default: shipped flows/*.toml)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("outcomes", help="list every outcome (kaikki kohteet)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_outcomes)
+
+    p = sub.add_parser("find", help="free-text search from the caller's words (vapaa haku)")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--limit", type=int, default=5, metavar="N", help="how many hits (default 5)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_find)
+
+    def output_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+        p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+        p.add_argument("--force", action="store_true", help="overwrite existing files")
+        p.add_argument(
+            "--allow-personal-data",
+            action="store_true",
+            help="allow a henkilötunnus in the fields (not recommended)",
+        )
+
+    p = sub.add_parser("draft", help="make the e-mail draft for an outcome (sähköpostiluonnos)")
+    p.add_argument("outcome", metavar="OUTCOME_ID")
+    p.add_argument(
+        "--field",
+        action="append",
+        metavar="KEY=VALUE",
+        help="provider, business_id, contact, phone, email, description",
+    )
+    p.add_argument("--record", metavar="FILE.toml", help="also save a record for `replay`")
+    output_options(p)
+    p.set_defaults(func=cmd_draft)
+
+    p = sub.add_parser("replay", help="rebuild a draft from a saved record (toista tallenne)")
+    p.add_argument("record_file", metavar="FILE.toml")
+    output_options(p)
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("wizard", help="step-by-step wizard for a phone call (ohjattu kysely)")
+    p.add_argument("--answers", metavar="FILE.toml", help="start from a saved record")
+    p.add_argument("--resume", action="store_true", help="continue the interrupted call")
+    p.add_argument("--no-log", action="store_true", help="do not write the call log")
+    p.set_defaults(func=cmd_wizard)
+
+    p = sub.add_parser("browse", help="full-screen browser of the whole tree (selain)")
+    p.add_argument("--no-log", action="store_true", help="do not write the call log")
+    p.set_defaults(func=cmd_browse)
+    return parser
+
+
+def _crash_report(exc: BaseException) -> Path | None:
+    """Write the traceback (no field values: only code locations) to the state dir."""
+    try:
+        import traceback
+        from datetime import datetime
+
+        from .files import state_dir, write_private
+
+        frames = traceback.extract_tb(exc.__traceback__)
+        lines = [
+            f"kela-ohjaus {__version__} crash at {datetime.now().isoformat(timespec='seconds')}",
+            f"{type(exc).__name__}",
+        ]
+        lines += [f'  File "{f.filename}", line {f.lineno}, in {f.name}' for f in frames]
+        path = state_dir() / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
+        return write_private(path, "\n".join(lines) + "\n", overwrite=True)
+    except Exception:
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help and --version
+            return int(exc.code or 0)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return EXIT_USAGE
+        return args.func(args)
+    except KelaError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("Keskeytetty. (Interrupted.)")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing to report
+        return EXIT_OK
+    except Exception as exc:
+        report = _crash_report(exc)
+        where = f" Raportti: {report}" if report else ""
+        _err(f"Odottamaton virhe ({type(exc).__name__}). (Unexpected error.){where}")
+        return EXIT_CRASH
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Drafts: what to send, to whom, and the renderers (text, .eml, mailto, JSON).
+
+Templates come from the flow file and are filled with string.Template, which
+substitutes names only: a value such as "{x.__class__}" or "${x}" is copied
+literally, never evaluated, and substitution happens once, so a value cannot
+pull in another value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .model import DRAFT_FIELD_KEYS, Contact, Flow, Outcome
+
+if TYPE_CHECKING:
+    from .engine import Answer
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
+
+
+def one_line(value: str) -> str:
+    """A value fit for a header or a single line: no CR, LF, NUL or controls."""
+    return " ".join(_CONTROL.sub("", _LINE_BREAKS.sub(" ", value)).split())
+
+
+def multi_line(value: str) -> str:
+    """Free text for a body: normalised line ends, no NUL or other controls."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    outcome: str
+    title: str
+    channel: str
+    to: str | None
+    subject: str
+    body: str
+    path: tuple[tuple[str, str], ...]  # (question text, answer label)
+    fields: dict[str, str]
+    instructions: tuple[str, ...]  # what to tell the caller
+    contact: Contact
+    flow_id: str
+    flow_hash: str
+    created: str
+
+
+def say_lines(flow: Flow, outcome: Outcome) -> tuple[str, ...]:
+    """What to tell the caller: the channel script, then what the seed lacks."""
+    contact = flow.contact_of(outcome)
+    values = {
+        "address": contact.address or "",
+        "name": contact.name,
+        "handled_by": contact.handled_by,
+        "hours": contact.hours_text or "",
+        "topic": outcome.topic or outcome.title,
+        "url": contact.url or "",
+        "topics": ", ".join(contact.topics),
+    }
+    lines = [string.Template(flow.say[contact.kind]).safe_substitute(values)] if contact.kind in flow.say else []
+    return (*lines, *contact.missing)
+
+
+def build_draft(flow: Flow, outcome: Outcome, path: list[Answer], fields: dict[str, str], now: datetime) -> Draft:
+    contact = flow.contact_of(outcome)
+    clean = {
+        k: (multi_line(v) if k == "description" else one_line(v)) for k, v in fields.items() if k in DRAFT_FIELD_KEYS
+    }
+    shown = {k: clean.get(k) or flow.fields[k].placeholder for k in DRAFT_FIELD_KEYS}
+    pairs = tuple((flow.questions[a.node].text, a.label) for a in path)
+    values = {
+        **shown,
+        "greeting": flow.draft.greeting,
+        "subject": outcome.subject,
+        "path": " > ".join(label for _, label in pairs),
+        "topic": outcome.topic or outcome.title,
+        "outcome": outcome.title,
+        "to": contact.address or "",
+        "data_version": flow.data_version,
+        "flow_id": flow.id,
+        "flow_hash": flow.content_hash,
+    }
+    subject_template = flow.draft.subject if clean.get("provider") else flow.draft.subject_no_provider
+    subject = one_line(string.Template(subject_template).safe_substitute(values))
+    body = string.Template(flow.draft.body).safe_substitute(values).strip("\n") + "\n"
+    return Draft(
+        outcome=outcome.id,
+        title=outcome.title,
+        channel=contact.kind,
+        to=contact.address if contact.kind == "email" else None,
+        subject=subject,
+        body=body,
+        path=pairs,
+        fields={k: v for k, v in fields.items() if k in DRAFT_FIELD_KEYS},
+        instructions=say_lines(flow, outcome),
+        contact=contact,
+        flow_id=flow.id,
+        flow_hash=flow.content_hash,
+        created=now.isoformat(timespec="seconds"),
+    )
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def render_text(draft: Draft) -> str:
+    head = [f"Vastaanottaja: {draft.to}" if draft.to else f"Kanava: {draft.contact.name} (ei sähköpostiosoitetta)"]
+    head.append(f"Aihe: {draft.subject}")
+    return "\n".join(head) + "\n\n" + draft.body
+
+
+def render_eml(draft: Draft) -> bytes:
+    """An unsent RFC 5322 message; mail clients open it as an editable draft."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import format_datetime
+
+    msg = EmailMessage(policy=SMTP)
+    if draft.to:
+        msg["To"] = draft.to
+    msg["Subject"] = draft.subject
+    msg["Date"] = format_datetime(datetime.fromisoformat(draft.created))
+    msg["X-Unsent"] = "1"
+    msg.set_content(draft.body, charset="utf-8")
+    return msg.as_bytes()
+
+
+def render_mailto(draft: Draft) -> str:
+    """RFC 6068 mailto: URI (spaces as %20, line breaks as %0D%0A)."""
+    from urllib.parse import quote
+
+    def enc(text: str) -> str:
+        return quote(text.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
+
+    to = quote(draft.to or "", safe="@")
+    return f"mailto:{to}?subject={enc(draft.subject)}&body={enc(draft.body)}"
+
+
+def draft_dict(draft: Draft) -> dict:
+    return {
+        "outcome": draft.outcome,
+        "title": draft.title,
+        "channel": draft.channel,
+        "to": draft.to,
+        "subject": draft.subject,
+        "body": draft.body,
+        "path": [{"question": q, "answer": a} for q, a in draft.path],
+        "fields": draft.fields,
+        "instructions": list(draft.instructions),
+        "contact": {
+            "id": draft.contact.id,
+            "name": draft.contact.name,
+            "kind": draft.contact.kind,
+            "handled_by": draft.contact.handled_by,
+        },
+        "flow": {"id": draft.flow_id, "hash": draft.flow_hash},
+        "created": draft.created,
+    }
+
+
+def render_json(draft: Draft) -> str:
+    return json.dumps(draft_dict(draft), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {"text": render_text, "eml": render_eml, "mailto": render_mailto, "json": render_json}

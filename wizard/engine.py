@@ -1,0 +1,149 @@
+"""The one decision engine every front end drives. Pure: no I/O, no UI.
+
+Answers are keyed by question id, as GOV.UK Smart Answers does: changing an
+early answer keeps every later answer whose question is still on the new path.
+Answers that fall off the path stay dormant (so flipping an answer and back
+restores the call) until back() or restart() removes them. The current
+position is derived by walking from the root along the answers, so there is
+no separate cursor to fall out of sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from .errors import InputError
+from .model import FIELD_KEYS, Flow, Outcome, Question
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    node: str  # question id
+    option: str  # option id
+    label: str  # the label as shown when answered
+    at: str  # ISO 8601 time of the answer
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Session:
+    flow: Flow
+    clock: Callable[[], datetime] = _now
+    answers: dict[str, Answer] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=lambda: dict.fromkeys(FIELD_KEYS, ""))
+    # How the current outcome was reached: "steps", "search", "resume", "record".
+    via: str = "steps"
+    started: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.started:
+            self.started = self._stamp()
+
+    def _stamp(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
+
+    # -- position ----------------------------------------------------------
+    @property
+    def path(self) -> list[Answer]:
+        """Answers along the walk from the root, in order."""
+        out: list[Answer] = []
+        node = self.flow.root
+        while node in self.flow.questions and node in self.answers:
+            answer = self.answers[node]
+            out.append(answer)
+            node = self.flow.questions[node].option(answer.option).next  # type: ignore[union-attr]
+        return out
+
+    @property
+    def current_id(self) -> str:
+        node = self.flow.root
+        while node in self.flow.questions and node in self.answers:
+            node = self.flow.questions[node].option(self.answers[node].option).next  # type: ignore[union-attr]
+        return node
+
+    @property
+    def current(self) -> Question | Outcome:
+        return self.flow.node(self.current_id)  # type: ignore[return-value]
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.flow.outcomes.get(self.current_id)
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+    # -- moves ---------------------------------------------------------------
+    def choose(self, option_id: str) -> Question | Outcome:
+        node = self.current
+        if not isinstance(node, Question):
+            raise InputError(f"'{node.id}' is an outcome; there is nothing to choose")
+        option = node.option(option_id)
+        if option is None:
+            known = ", ".join(o.id for o in node.options)
+            raise InputError(f"question '{node.id}' has no option '{option_id}' (known: {known})")
+        self.answers[node.id] = Answer(node.id, option.id, option.label, self._stamp())
+        return self.current
+
+    def back(self) -> Question | Outcome:
+        """Undo the last answer on the path; at the root this does nothing."""
+        path = self.path
+        if path:
+            del self.answers[path[-1].node]
+            # Dormant answers below would silently re-advance the walk: drop them.
+            on_path = {a.node for a in path[:-1]}
+            self.answers = {k: v for k, v in self.answers.items() if k in on_path}
+        return self.current
+
+    def restart(self, keep_fields: bool = True) -> Question:
+        self.answers.clear()
+        self.via = "steps"
+        if not keep_fields:
+            self.fields = dict.fromkeys(FIELD_KEYS, "")
+            self.started = self._stamp()
+        return self.current  # type: ignore[return-value]
+
+    def jump_to(self, node_id: str, via: str = "search") -> Question | Outcome:
+        """Go straight to a node (e.g. a search hit), filling in the canonical path."""
+        if node_id not in self.flow.paths:
+            raise InputError(f"unknown node '{node_id}'")
+        stamp = self._stamp()
+        self.answers = {
+            q: Answer(q, o, self.flow.questions[q].option(o).label, stamp)  # type: ignore[union-attr]
+            for q, o in self.flow.paths[node_id]
+        }
+        self.via = via
+        return self.current
+
+    def change(self, node_id: str, option_id: str) -> Question | Outcome:
+        """Change an earlier answer; later answers still on the new path are kept."""
+        if node_id not in {a.node for a in self.path}:
+            raise InputError(f"'{node_id}' has not been answered on the current path")
+        question = self.flow.questions[node_id]
+        option = question.option(option_id)
+        if option is None:
+            raise InputError(f"question '{node_id}' has no option '{option_id}'")
+        self.answers[node_id] = Answer(node_id, option.id, option.label, self._stamp())
+        return self.current
+
+    # -- fields --------------------------------------------------------------
+    def set_field(self, key: str, value: str) -> None:
+        if key not in FIELD_KEYS:
+            raise InputError(f"unknown field '{key}' (known: {', '.join(FIELD_KEYS)})")
+        self.fields[key] = value
+
+    def draft(self):  # -> drafts.Draft (imported lazily to keep the engine import light)
+        from .drafts import build_draft
+
+        outcome = self.outcome
+        if outcome is None:
+            raise InputError(f"no outcome yet: the session is at question '{self.current_id}'")
+        return build_draft(self.flow, outcome, self.path, self.fields, self.clock())
+
+    def copy(self) -> Session:
+        return replace(self, answers=dict(self.answers), fields=dict(self.fields))

@@ -1,0 +1,44 @@
+"""Error types and the exit codes they map to (documented in README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1  # bad data, invalid input, nothing found, non-e-mail draft
+EXIT_USAGE = 2  # unknown command/option, missing file, not a terminal
+EXIT_CRASH = 70  # unexpected internal error (EX_SOFTWARE)
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class KelaError(Exception):
+    """Base for errors the CLI reports as one clean message."""
+
+    exit_code = EXIT_PROBLEM
+
+
+class DataError(KelaError):
+    """The data files are unusable; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UsageError(KelaError):
+    exit_code = EXIT_USAGE
+
+
+class InputError(KelaError):
+    """A user-supplied value (field, record, outcome id) is not acceptable."""

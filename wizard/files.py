@@ -1,0 +1,68 @@
+"""Where the tool keeps its files, and how it writes them safely.
+
+Every file the tool writes (drafts, records, autosaves, crash reports) goes
+through write_private(): a temp file in the same directory, fsync, then an
+atomic rename, with mode 0600, so a crash or kill -9 never leaves half a file
+and nobody else on the machine can read a caller's details.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+APP = "kela-ohjaus"
+
+
+def _base(kind: str) -> Path:
+    override = os.environ.get("KELA_OHJAUS_HOME")
+    if override:
+        return Path(override) / kind
+    import platformdirs  # lazily: only commands that write state need it
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP, appauthor=False))
+
+
+def state_dir() -> Path:
+    return _base("state")
+
+
+def data_dir() -> Path:
+    return _base("data")
+
+
+def cache_dir() -> Path:
+    return _base("cache")
+
+
+def write_private(path: Path, content: bytes | str, *, overwrite: bool = False) -> Path:
+    """Atomically write `content` to `path` with mode 0600.
+
+    Refuses to replace an existing file unless `overwrite` is true (the CLI's
+    --force, or the user's explicit yes in a front end).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory (hakemisto)")
+    if path.exists() and not overwrite:
+        raise InputError(f"{path}: file exists; not overwritten (tiedosto on jo olemassa; käytä --force)")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return path

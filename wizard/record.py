@@ -1,0 +1,108 @@
+"""Records: a session's answers and fields as TOML, for `replay` and resume.
+
+Answers are keyed by question id, so a record survives reordering of the
+tree; the flow's content hash tells `replay` whether the tree has changed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .engine import Answer, Session
+from .errors import InputError
+from .model import FIELD_KEYS, Flow
+
+FORMAT = 1
+
+
+def to_record(session: Session) -> dict[str, Any]:
+    flow = session.flow
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "flow": {"id": flow.id, "hash": flow.content_hash, "data_version": flow.data_version},
+        "started": session.started,
+        "saved": session.clock().isoformat(timespec="seconds"),
+        "via": session.via,
+        "answers": {a.node: {"option": a.option, "label": a.label, "at": a.at} for a in session.path},
+        "fields": {k: v for k, v in session.fields.items() if v},
+    }
+    if session.outcome is not None:
+        record["outcome"] = session.outcome.id
+    return record
+
+
+def dumps(session: Session) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(to_record(session))
+
+
+@dataclass
+class Replayed:
+    session: Session
+    notices: list[str]
+
+
+def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -> Replayed:
+    """Rebuild a session from a record; raise InputError if its answers no longer fit."""
+    notices: list[str] = []
+    if not isinstance(record, dict) or not isinstance(record.get("answers", {}), dict):
+        raise InputError(f"{source}: not a kela-ohjaus record (no [answers] table)")
+    meta = record.get("flow", {})
+    if not isinstance(meta, dict) or meta.get("id") != flow.id:
+        raise InputError(
+            f"{source}: record is for flow '{meta.get('id') if isinstance(meta, dict) else '?'}', not '{flow.id}'"
+        )
+    if meta.get("hash") != flow.content_hash:
+        notices.append(
+            f"Päätöspuu on muuttunut tallennuksen jälkeen ({meta.get('hash')} → {flow.content_hash}); "
+            "vastaukset tarkistettiin uutta puuta vasten."
+        )
+    session = Session(flow)
+    fields = record.get("fields", {})
+    if not isinstance(fields, dict):
+        raise InputError(f"{source}: [fields] must be a table")
+    for key, value in fields.items():
+        if key not in FIELD_KEYS or not isinstance(value, str):
+            raise InputError(f"{source}: unknown or non-text field '{key}'")
+        session.fields[key] = value
+    answers = record.get("answers", {})
+    for node, raw in answers.items():
+        question = flow.questions.get(node)
+        option = raw.get("option") if isinstance(raw, dict) else None
+        if question is None:
+            raise InputError(f"{source}: question '{node}' no longer exists in the tree")
+        if not isinstance(option, str) or question.option(option) is None:
+            raise InputError(f"{source}: question '{node}' no longer has option '{option}'")
+        at = raw.get("at") if isinstance(raw.get("at"), str) else session.started
+        session.answers[node] = Answer(node, option, question.option(option).label, at)  # type: ignore[union-attr]
+    if isinstance(record.get("started"), str):
+        session.started = record["started"]
+    session.via = record.get("via") if record.get("via") in ("steps", "search", "resume", "record") else "record"
+    walked = {a.node for a in session.path}
+    stray = sorted(set(answers) - walked)
+    if stray:
+        notices.append(f"Vastauksia, jotka eivät enää ole polulla, ohitettiin: {', '.join(stray)}.")
+    expected = record.get("outcome")
+    if expected and session.outcome is not None and session.outcome.id != expected:
+        notices.append(f"Vastaukset johtavat nyt kohteeseen '{session.outcome.id}', ei '{expected}'.")
+    if expected and session.outcome is None:
+        raise InputError(f"{source}: the answers no longer lead to an outcome (stopped at '{session.current_id}')")
+    return Replayed(session, notices)
+
+
+def load_record(flow: Flow, path: Path) -> Replayed:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found (tiedostoa ei löydy)") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise InputError(f"{path}: not a valid TOML record: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return from_record(flow, data, source=str(path))
