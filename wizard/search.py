@@ -6,10 +6,12 @@ the `keywords` written beside each node in flows/. No routing knowledge lives
 here. Matching is Finnish-aware (see textnorm) and tolerant:
 
 * exact stem match .............................. 1.0
-* same stem family (long common prefix) ......... 0.85  terapiaa ~ terapioiden
-* compound part (index word inside query word) .. 0.8   julkisivuremontti ~ remontti
-* query word starts an index word ............... 0.7   tulkki ~ tulkkaus
-* typo (Levenshtein similarity >= 0.8) .......... 0.6   remontii ~ remontti
+* same word family (long common prefix) ......... 0.6-0.95  terapiaa ~ terapioiden
+* compound head (index word ends the query word)  0.8   julkisivuremontti ~ remontti
+* query word starts an index word ............... 0.7   tulkk ~ tulkkaus
+* query word is the head of an index compound ... 0.6   remontti ~ putkiremontti
+* compound modifier (index word starts it) ...... 0.55  tulkkifirma ~ tulkki
+* typo (Levenshtein similarity >= 0.8) .......... 0.48-0.6  remontii ~ remontti
 
 Each query word contributes its best match per outcome, weighted by where the
 word sits (title and keywords weigh most) and by how rare it is (idf).
@@ -115,16 +117,11 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
     if stem_ in index.postings:
         found[stem_] = 1.0
     for term in index.stems:
-        if term == stem_ or term in found:
+        if term in found:
             continue
-        shorter = min(len(term), len(stem_))
-        prefix = _common_prefix(term, stem_)
-        if prefix >= 5 and prefix >= shorter - 2:
-            found[term] = 0.85
-        elif len(term) >= 4 and (term in surface[1:] or (term in surface and len(surface) - len(term) >= 4)):
-            found[term] = 0.8  # compound: the index word is a part of the query word
-        elif len(stem_) >= 4 and term.startswith(stem_):
-            found[term] = 0.7
+        quality = _relation(term, stem_, surface)
+        if quality:
+            found[term] = quality
     if not found and len(stem_) >= 5:
         from rapidfuzz.distance import Levenshtein  # lazily: only typos pay for it
 
@@ -132,8 +129,32 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
             if abs(len(term) - len(stem_)) <= 2:
                 similarity = Levenshtein.normalized_similarity(term, stem_)
                 if similarity >= 0.8:
-                    found[term] = 0.6 * similarity / 0.8 if similarity < 1 else 0.6
+                    found[term] = 0.6 * similarity
     return list(found.items())
+
+
+def _relation(term: str, stem_: str, surface: str) -> float:
+    """How well index stem `term` stands for a query word (0 = not at all)."""
+    shorter = min(len(term), len(stem_))
+    prefix = _common_prefix(term, stem_)
+    if prefix >= 5 and prefix >= shorter - 2:  # one word family: terapiaa ~ terapioiden
+        return 0.6 + 0.35 * prefix / max(len(term), len(stem_))
+    if len(term) >= 4:
+        # Compound head: liiketilat ~ tila, julkisivuremontti ~ remontti. The part
+        # before it must be a word (>= 3 letters) and little may follow (inflection).
+        at = surface.find(term, 3)
+        if at >= 3 and len(surface) - at - len(term) <= 6:
+            return 0.8
+        # Compound modifier: tulkkifirma ~ tulkki. Weaker: the head decides the meaning.
+        if surface.startswith(term) and len(surface) - len(term) >= 4:
+            return 0.55
+    if len(stem_) >= 4:
+        at = term.find(stem_, 3)  # the query word is the head of an index compound
+        if at >= 3 and len(term) - at - len(stem_) <= 2:
+            return 0.6
+        if term.startswith(stem_):  # the query word starts an index word: tulkk ~ tulkkaus
+            return 0.7
+    return 0.0
 
 
 def search(index: SearchIndex, query: str, limit: int = 5) -> list[Hit]:

@@ -22,7 +22,7 @@ STOPWORDS = frozenset(
     nyt sitten vielä jo siis no joo niinku ihan aika tosi kanssa tästä siitä asia asiaa asiasta
     kelalle kelaan kelaa kela pitäisi pitää pitäis haluan haluaisin halutaan voi voiko voisin
     miten mitä mikä missä mihin mistä kuka ketä keneen onko olisi ollut tulee tuli
-    saa saada en et emme ette eivät meil meiän tää toi noi se
+    saa saada en et emme ette eivät ei meil meiän tää toi noi se
     """.split()
 )
 
@@ -59,8 +59,18 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case surface words (diacritics kept; the stemmer needs them)."""
-    return _TOKEN.findall(text.lower().replace("-", " "))
+    """Lower-case surface words (diacritics kept; the stemmer needs them).
+
+    A hyphenated compound gives its parts and the joined word, so that
+    "y-tunnuksen" meets both "tunnus" and "ytunnus".
+    """
+    out: list[str] = []
+    for chunk in text.lower().split():
+        parts = _TOKEN.findall(chunk)
+        out.extend(parts)
+        if len(parts) > 1 and "-" in chunk:
+            out.append("".join(parts))
+    return out
 
 
 def terms(text: str, *, keep_stopwords: bool = False) -> list[tuple[str, str]]:
