@@ -1,0 +1,82 @@
+"""Drive the real program in a real terminal: tmux send-keys and capture-pane."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+
+class Tmux:
+    def __init__(self, argv: list[str], home: Path, width: int = 100, height: int = 32) -> None:
+        self.name = f"kela-{uuid.uuid4().hex[:8]}"
+        self.status = home / "exit-status"
+        command = " ".join(shlex.quote(a) for a in [sys.executable, *argv])
+        self.shell = (
+            f"KELA_OHJAUS_HOME={shlex.quote(str(home))} {command}; echo $? > {shlex.quote(str(self.status))}; sleep 60"
+        )
+        self.width, self.height = width, height
+        self.tmux = shutil.which("tmux") or "/usr/bin/tmux"
+
+    def __enter__(self) -> Tmux:
+        env = {**os.environ, "TERM": "xterm-256color"}
+        subprocess.run(
+            [
+                self.tmux,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                str(self.width),
+                "-y",
+                str(self.height),
+                self.shell,
+            ],
+            check=True,
+            env=env,
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        subprocess.run([self.tmux, "kill-session", "-t", self.name], capture_output=True)
+
+    def screen(self) -> str:
+        return subprocess.run(
+            [self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
+        ).stdout
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run([self.tmux, "send-keys", "-t", self.name, *keys], check=True)
+
+    def type(self, text: str, enter: bool = False) -> None:
+        for ch in text:  # one key at a time, as a person types
+            subprocess.run([self.tmux, "send-keys", "-t", self.name, "-l", ch], check=True)
+            time.sleep(0.02)
+        if enter:
+            self.keys("Enter")
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.screen()}")
+
+    def wait_for_exit(self, code: int | None = None, timeout: float = 15.0) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.status.exists() and self.status.read_text().strip():
+                status = int(self.status.read_text().strip())
+                if code is not None:
+                    assert status == code, f"exit {status}, expected {code}\n{self.screen()}"
+                return status
+            time.sleep(0.1)
+        raise AssertionError(f"program did not exit within {timeout}s:\n{self.screen()}")

@@ -1,0 +1,1 @@
+"""The questionary step-by-step wizard (`kela-ohjaus wizard`)."""

@@ -1,0 +1,347 @@
+"""`kela-ohjaus wizard`: one question a screen, for an agent with a caller on the line.
+
+A thin shell: every move goes through the shared engine (wizard.engine), the
+search is the shared search, drafts come from wizard.drafts. After every
+answer and field the session is autosaved, so Ctrl-C, a crash or kill -9
+never loses the call: `kela-ohjaus wizard --resume` continues it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import autosave
+from ..checks import check_field, find_personal_codes, remove_personal_codes
+from ..describe import channel_line, open_info
+from ..drafts import render_eml, render_mailto, render_text
+from ..engine import Session
+from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError
+from ..files import write_private
+from ..model import FIELD_KEYS, Flow, Outcome, Question
+from ..record import dumps
+from ..search import search
+from ..search_cache import load_index
+from ..spoken import spoken
+from .console import Console
+from .widgets import PromptIO, confirm, select, text
+
+BACK, RESTART, SEARCH = "Takaisin", "Aloita alusta", "Hae vapaalla tekstillä"
+FREE_TEXT_FIELDS = ("provider", "contact", "description", "notes")
+
+
+class Wizard:
+    def __init__(
+        self,
+        session: Session,
+        io: PromptIO | None = None,
+        console: Console | None = None,
+        open_url: Callable[[str], bool] = webbrowser.open,
+        copy: Callable[[str], str | None] | None = None,
+        on_finish: Callable[[Session, str], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.flow: Flow = session.flow
+        self.io = io or PromptIO()
+        self.out = console or Console()
+        self.open_url = open_url
+        self.copy = copy
+        self.on_finish = on_finish or (lambda session, how: None)
+        self.fields_asked = any(session.fields.values())
+        self._shown: tuple | None = None  # what the outcome card last showed
+
+    # ------------------------------------------------------------ main loop
+    def run(self) -> int:
+        self.out.line(f"kela-ohjaus · {self.flow.title}", "title")
+        self.out.line("Ctrl-C keskeyttää; vastaukset tallentuvat ja jatkuvat: kela-ohjaus wizard --resume", "dim")
+        while True:
+            node = self.session.current
+            if isinstance(node, Question):
+                self.ask_question(node)
+            elif self.at_outcome(node) == "quit":
+                return EXIT_OK
+            self.save()
+
+    def save(self) -> None:
+        autosave.save(self.session)
+
+    def breadcrumb(self) -> None:
+        labels = [a.label for a in self.session.path]
+        if labels:
+            self.out.line("Polku: " + " › ".join(labels), "dim")
+
+    def ask_question(self, question: Question) -> None:
+        self.out.line()
+        self.breadcrumb()
+        if question.help:
+            self.out.line(question.help, "dim")
+        choices = [(f"{o.label} – {o.hint}" if o.hint else o.label, ("choose", o.id)) for o in question.options]
+        extras: list[tuple[str, Any]] = []
+        if self.session.path:
+            extras.append((f"← {BACK}", ("back",)))
+        extras += [(f"↺ {RESTART}", ("restart",)), (f"⌕ {SEARCH}", ("search",))]
+        previous = self.session.answers.get(question.id)
+        default = ("choose", previous.option) if previous else None
+        action = select(self.io, question.text, choices, extras, default=default)
+        if action[0] == "choose":
+            self.session.choose(action[1])
+        elif action[0] == "back":
+            self.session.back()
+        elif action[0] == "restart":
+            self.session.restart()
+        elif action[0] == "search":
+            self.free_text_search()
+
+    def free_text_search(self) -> None:
+        query = text(self.io, "Soittajan omin sanoin (tyhjä palaa):")
+        if not query.strip():
+            return
+        hits = search(load_index(self.flow), query, 5)
+        if not hits:
+            self.out.line("Ei osumia. Kokeile muita sanoja tai valitse listasta.", "warn")
+            return
+        choices = []
+        for hit in hits:
+            outcome = self.flow.outcomes[hit.outcome]
+            contact = self.flow.contact_of(outcome)
+            choices.append((f"{outcome.title} → {channel_line(contact)}", hit.outcome))
+        picked = select(self.io, "Valitse osuma:", choices, [(f"← {BACK}", None)])
+        if picked:
+            self.session.jump_to(picked)
+            self.fields_asked = any(self.session.fields.values())
+
+    # ------------------------------------------------------------ outcome
+    def show_outcome(self, outcome: Outcome) -> None:
+        contact = self.flow.contact_of(outcome)
+        self.out.line()
+        self.out.rule("Ohjaus")
+        self.breadcrumb()
+        self.out.line(outcome.title, "title")
+        if contact.kind == "email":
+            self.out.field("Sähköposti", contact.address or "", "address")
+            self.out.field("Sanottuna", spoken(contact.address or ""))
+        else:
+            self.out.field("Kanava", channel_line(contact), "address")
+        self.out.field("Käsittelijä", contact.handled_by)
+        if contact.sender:
+            self.out.field("Lähettäjä", contact.sender)
+        if outcome.topic:
+            self.out.field("Aihe Kelan sivulla", outcome.topic)
+        elif contact.topics:
+            self.out.field("Aiheita", "; ".join(contact.topics))
+        opened = open_info(contact, self.session.clock())
+        if opened:
+            self.out.field("Aukiolo", opened["text"], "address" if opened["open_now"] else "warn")
+        self.out.line("Kerro soittajalle:", "bold")
+        for line in self.draft_instructions(outcome):
+            self.out.line(f"• {line}", indent=2)
+
+    def draft_instructions(self, outcome: Outcome) -> tuple[str, ...]:
+        from ..drafts import say_lines
+
+        return say_lines(self.flow, outcome)
+
+    def at_outcome(self, outcome: Outcome) -> str | None:
+        contact = self.flow.contact_of(outcome)
+        # Repaint the card and draft only when they changed, not after every action.
+        if self._shown != (outcome.id, tuple(self.session.fields.items())):
+            self.show_outcome(outcome)
+            if contact.kind == "email":
+                if not self.fields_asked:
+                    self.ask_fields()
+                self.out.rule("Luonnos")
+                self.out.line(render_text(self.session.draft()))
+            self._shown = (outcome.id, tuple(self.session.fields.items()))
+        return self.outcome_actions(contact.kind == "email")
+
+    def outcome_actions(self, is_email: bool) -> str | None:
+        actions: list[tuple[str, str]] = []
+        if is_email:
+            actions += [
+                ("Kopioi luonnos leikepöydälle", "copy"),
+                ("Tallenna .eml-tiedostoksi", "eml"),
+                ("Avaa sähköpostiohjelmassa (mailto-linkki)", "mailto"),
+                ("Tallenna tallenne (.toml, replay)", "record"),
+                ("Tulosta luonnos", "print"),
+                ("Muokkaa tietoja", "fields"),
+            ]
+        actions += [
+            ("Muuta aiempaa vastausta", "change"),
+            (SEARCH, "search"),
+            ("Uusi puhelu", "new"),
+            ("Lopeta", "quit"),
+        ]
+        action = select(self.io, "Mitä tehdään?", actions, [(f"← {BACK}", "back"), (f"↺ {RESTART}", "restart")])
+        if action == "quit":
+            self.finish("finished")
+            return "quit"
+        if action == "new":
+            self.finish("finished")
+            self.session.restart(keep_fields=False)
+            self.fields_asked = False
+            self._shown = None
+            self.out.line("Uusi puhelu aloitettu.", "title")
+        elif action == "back":
+            self.session.back()
+        elif action == "restart":
+            self.session.restart()
+        elif action == "search":
+            self.free_text_search()
+        elif action == "change":
+            self.change_answer()
+        elif action == "fields":
+            self.ask_fields()
+        else:
+            self.draft_action(action)
+        return None
+
+    def draft_action(self, action: str) -> None:
+        draft = self.session.draft()
+        if action == "copy":
+            tool = self.copy(render_text(draft)) if self.copy else None
+            if tool:
+                self.out.line(f"Kopioitu leikepöydälle ({tool}).", "address")
+            else:
+                self.out.line("Leikepöytää ei ole käytettävissä: tallenna tai tulosta luonnos.", "warn")
+        elif action == "eml":
+            self.write_file(f"{draft.outcome}.eml", render_eml(draft), "Luonnos")
+        elif action == "record":
+            self.write_file(f"{draft.outcome}.toml", dumps(self.session), "Tallenne")
+        elif action == "mailto":
+            link = render_mailto(draft)
+            opened = False
+            try:
+                opened = self.open_url(link)
+            except Exception:
+                opened = False
+            message = "Avattu sähköpostiohjelmassa." if opened else "Sähköpostiohjelmaa ei voitu avata. Linkki:"
+            self.out.line(message, "dim")
+            if not opened:
+                self.out.line(link)
+        elif action == "print":
+            self.out.rule("Luonnos")
+            self.out.line(render_text(draft))
+
+    def write_file(self, suggested: str, content: bytes | str, what: str) -> None:
+        name = text(self.io, f"{what}: tiedoston nimi", default=suggested).strip()
+        if not name:
+            return
+        path = Path(name).expanduser()
+        overwrite = False
+        if path.exists():
+            overwrite = confirm(self.io, f"{path} on jo olemassa. Korvataanko?", default=False)
+            if not overwrite:
+                self.out.line("Ei tallennettu.", "warn")
+                return
+        try:
+            write_private(path, content, overwrite=overwrite)
+        except InputError as exc:
+            self.out.line(str(exc), "error")
+            return
+        self.out.line(f"{what} tallennettu: {path}", "address")
+
+    def change_answer(self) -> None:
+        path = self.session.path
+        if not path:
+            return
+        picks = [(f"{self.flow.questions[a.node].text} {a.label}", a.node) for a in path]
+        node = select(self.io, "Mitä vastausta muutetaan?", picks, [(f"← {BACK}", None)])
+        if not node:
+            return
+        question = self.flow.questions[node]
+        choices = [(o.label, o.id) for o in question.options]
+        current = self.session.answers[node].option
+        option = select(self.io, question.text, choices, [(f"← {BACK}", None)], default=current)
+        if option:
+            self.session.change(node, option)
+
+    # ------------------------------------------------------------ fields
+    def ask_fields(self) -> None:
+        self.out.line("Viestin tiedot (Enter ohittaa kentän):", "bold")
+        for key in FIELD_KEYS:
+            spec = self.flow.fields[key]
+
+            def validate(value: str, key: str = key) -> bool | str:
+                return check_field(key, value) or True
+
+            value = text(self.io, spec.label, validate=validate, default=self.session.fields.get(key, ""))
+            if key in FREE_TEXT_FIELDS and find_personal_codes(value):
+                self.out.line(
+                    "Varoitus: tekstissä on henkilötunnus. Henkilötunnusta ei kannata lähettää tavallisessa "
+                    "sähköpostissa (tämän työkalun suositus).",
+                    "warn",
+                )
+                if confirm(self.io, "Poistetaanko henkilötunnus?", default=True):
+                    value = remove_personal_codes(value)
+            self.session.set_field(key, value)
+            self.save()
+        self.fields_asked = True
+
+    def finish(self, how: str) -> None:
+        self.on_finish(self.session, how)
+        autosave.clear(self.flow.id)
+
+
+def _is_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
+
+
+def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = None, clock=None) -> int:
+    from ..clipboard import copy
+    from ..loader import default_contacts, default_flows, load, load_default
+    from ..record import load_record
+
+    if io is None and not _is_terminal():
+        sys.stderr.write(
+            "kela-ohjaus wizard tarvitsee päätteen (stdin ei ole pääte tai TERM=dumb).\n"
+            "Skripteissä käytä: kela-ohjaus find SANAT, kela-ohjaus draft KOHDE, kela-ohjaus replay TALLENNE.toml\n"
+        )
+        return EXIT_USAGE
+    io = io or PromptIO()
+    out = console or Console()
+    flows = default_flows()
+    if getattr(args, "flow", None):
+        flow = load_default(args.flow)
+    elif len(flows) > 1:
+        picked = select(io, "Mikä päätöspuu?", [(p.stem, p) for p in flows])
+        flow = load(picked, default_contacts())
+    else:
+        flow = load_default()
+    kwargs = {"clock": clock} if clock else {}
+    if getattr(args, "resume", False):
+        replayed = autosave.load(flow)
+        if replayed is None:
+            sys.stderr.write("Ei keskeytettyä puhelua jatkettavaksi. (Nothing to resume.)\n")
+            return EXIT_PROBLEM
+        out.line("Jatketaan keskeytettyä puhelua.", "title")
+    elif getattr(args, "answers", None):
+        replayed = load_record(flow, Path(args.answers))
+    else:
+        replayed = None
+    session = replayed.session if replayed else Session(flow, **kwargs)
+    if clock:
+        session.clock = clock
+    for notice in replayed.notices if replayed else []:
+        out.line(f"Huom: {notice}", "warn")
+
+    on_finish = None
+    if not getattr(args, "no_log", False):
+        from ..calllog import log_call
+
+        def on_finish(session: Session, how: str) -> None:
+            log_call(session, how)
+
+    wizard = Wizard(session, io, out, copy=copy, on_finish=on_finish)
+    try:
+        return wizard.run()
+    except (KeyboardInterrupt, EOFError):
+        autosave.save(session)
+        sys.stderr.write("\nKeskeytetty. Vastaukset tallessa: kela-ohjaus wizard --resume\n")
+        return EXIT_INTERRUPTED
+    except BaseException:
+        autosave.save(session)  # the crash handler in cli.main reports it; the call is kept
+        raise
