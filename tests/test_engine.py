@@ -109,6 +109,15 @@ def test_back_forgets_dormant_answers(session: Session):
     assert session.current_id == "muut_aihe"
 
 
+def test_follow_takes_a_non_canonical_route(session: Session):
+    route = [("aihe", "muut_palvelut"), ("muut_aihe", "aikataulut"), ("aikataulu_muutos", "ei_onnistu")]
+    session.follow(route)
+    assert session.outcome.id == "toimeenpano_siirtaminen"
+    assert [(a.node, a.option) for a in session.path] == route
+    with pytest.raises(InputError):
+        session.follow([("muut_aihe", "aikataulut")])  # does not start at the root
+
+
 def test_invalid_moves_raise_input_error(session: Session):
     with pytest.raises(InputError):
         session.choose("nope")

@@ -10,7 +10,7 @@ no separate cursor to fall out of sync.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -112,11 +112,27 @@ class Session:
         """Go straight to a node (e.g. a search hit), filling in the canonical path."""
         if node_id not in self.flow.paths:
             raise InputError(f"unknown node '{node_id}'")
+        return self.follow(self.flow.paths[node_id], via=via)
+
+    def follow(self, steps: Sequence[tuple[str, str]], via: str = "steps") -> Question | Outcome:
+        """Replace the path with `steps` ((question, option) pairs from the root).
+
+        The browser uses this when a node is opened in its tree, where a node
+        reachable along two routes appears twice and each copy has its own path.
+        """
+        node = self.flow.root
+        answers: dict[str, Answer] = {}
         stamp = self._stamp()
-        self.answers = {
-            q: Answer(q, o, self.flow.questions[q].option(o).label, stamp)  # type: ignore[union-attr]
-            for q, o in self.flow.paths[node_id]
-        }
+        for question_id, option_id in steps:
+            question = self.flow.questions.get(question_id)
+            option = question.option(option_id) if question else None
+            if question_id != node or option is None:
+                raise InputError(f"'{question_id}:{option_id}' does not continue the path at '{node}'")
+            previous = self.answers.get(question_id)
+            keep = previous is not None and previous.option == option_id
+            answers[question_id] = previous if keep else Answer(question_id, option_id, option.label, stamp)  # type: ignore[assignment]
+            node = option.next
+        self.answers = answers
         self.via = via
         return self.current
 

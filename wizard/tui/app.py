@@ -1,0 +1,95 @@
+"""`kela-ohjaus browse`: the whole decision tree at once, driving the shared engine."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+
+from .. import autosave
+from ..engine import Session
+from ..errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from ..search import SearchIndex
+from ..search_cache import load_index
+from .commands import OutcomeSearch
+from .screens.main import MainScreen
+
+
+class KelaApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kela-ohjaus"
+    COMMANDS = App.COMMANDS | {OutcomeSearch}
+    # Below 80 columns the detail moves under the tree (see app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        session: Session,
+        save_dir: str | Path = ".",
+        on_finish: Callable[[Session, str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.index: SearchIndex = load_index(session.flow)
+        self.save_dir = str(save_dir)
+        self.on_finish = on_finish or (lambda session, how: None)
+        self.crash: BaseException | None = None
+
+    def _fatal_error(self) -> None:
+        # Textual would print a full traceback with locals (which may hold a
+        # caller's details). Keep the call instead and let run_browser report
+        # one line plus a crash report without field values.
+        autosave.save(self.session)
+        self.crash = self._exception
+        self._close_messages_no_wait()
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.session))
+
+    def open_outcome(self, outcome_id: str) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.open_outcome(outcome_id)
+
+    def finish_call(self) -> None:
+        """Log the call (ids only) and clear its autosave."""
+        if self.session.path:
+            self.on_finish(self.session, "finished" if self.session.outcome else "abandoned")
+        autosave.clear(self.session.flow.id)
+
+
+def run_browser(args: Any) -> int:
+    from ..loader import load_default
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") == "dumb":
+        sys.stderr.write(
+            "kela-ohjaus browse tarvitsee päätteen. Skripteissä käytä: kela-ohjaus find, draft, replay, outcomes.\n"
+        )
+        return EXIT_USAGE
+    flow = load_default(getattr(args, "flow", None))
+    session = Session(flow)
+    if getattr(args, "resume", False):
+        replayed = autosave.load(flow)
+        if replayed is None:
+            sys.stderr.write("Ei keskeytettyä puhelua jatkettavaksi. (Nothing to resume.)\n")
+            return EXIT_PROBLEM
+        session = replayed.session
+    on_finish = None
+    if not getattr(args, "no_log", False):
+        from ..calllog import log_call
+
+        on_finish = log_call
+    app = KelaApp(session, on_finish=on_finish)
+    try:
+        result = app.run()
+    except BaseException:
+        autosave.save(session)
+        raise
+    if app.crash is not None:
+        raise app.crash  # cli.main writes the crash report and exits 70
+    return EXIT_OK if result is None else int(result)

@@ -1,0 +1,82 @@
+"""The right-hand side: the selected node, its contact, what to say, the live draft."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from ...describe import channel_line, open_info
+from ...drafts import render_text, say_lines
+from ...engine import Session
+from ...model import Outcome, Question
+from ...spoken import spoken
+
+
+def plain(text: str) -> Content:
+    """Data and field values are never markup."""
+    return Content(text)
+
+
+class NodeDetail(VerticalScroll):
+    """Shows the engine's current node; refresh() after every engine move."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="node-title", markup=False)
+        yield Static(id="address", markup=False)
+        yield Static(id="contact-card", markup=False)
+        yield Static(id="say", markup=False)
+        yield Static(id="draft", markup=False)
+
+    def show(self, session: Session, now: datetime) -> None:
+        node = session.current
+        if isinstance(node, Question):
+            self._show_question(node)
+        else:
+            self._show_outcome(session, node, now)
+
+    def _set(self, widget_id: str, text: str, visible: bool = True) -> None:
+        widget = self.query_one(f"#{widget_id}", Static)
+        widget.update(plain(text))
+        widget.display = visible
+
+    def _show_question(self, question: Question) -> None:
+        self._set("node-title", question.text)
+        lines = [f"{n}. {o.label}" + (f"\n   {o.hint}" if o.hint else "") for n, o in enumerate(question.options, 1)]
+        help_text = f"{question.help}\n\n" if question.help else ""
+        self._set("address", "", visible=False)
+        self._set("contact-card", help_text + "\n".join(lines))
+        self._set("say", "Avaa vaihtoehto puusta (Enter tai →) tai hae (/).")
+        self._set("draft", "", visible=False)
+        self.scroll_home(animate=False)
+
+    def _show_outcome(self, session: Session, outcome: Outcome, now: datetime) -> None:
+        flow = session.flow
+        contact = flow.contact_of(outcome)
+        self._set("node-title", outcome.title)
+        if contact.kind == "email" and contact.address:
+            self._set("address", f"✉ {contact.address}\n  sanottuna: {spoken(contact.address)}")
+        else:
+            self._set("address", f"{contact.kind}: {channel_line(contact)}")
+        card = [f"Käsittelijä: {contact.handled_by}"]
+        if contact.sender:
+            card.append(f"Lähettäjä: {contact.sender}")
+        if outcome.topic:
+            card.append(f"Aihe Kelan sivulla: {outcome.topic}")
+        if contact.topics:
+            card.append("Aiheet: " + "; ".join(contact.topics))
+        opened = open_info(contact, now)
+        if opened:
+            card.append(f"Aukiolo: {opened['text']}")
+        self._set("contact-card", "\n".join(card))
+        self._set("say", "Kerro soittajalle:\n" + "\n".join(f"• {line}" for line in say_lines(flow, outcome)))
+        if contact.kind == "email":
+            self._set("draft", render_text(session.draft()))
+        else:
+            self._set("draft", "", visible=False)
+        # Opening an outcome brings its address into view, at every size.
+        self.scroll_home(animate=False)
+        self.query_one("#address").scroll_visible(animate=False)

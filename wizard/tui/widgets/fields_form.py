@@ -1,0 +1,91 @@
+"""The fields form (`e`): Y-tunnus and e-mail checked, the draft updates as you type."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.validation import Function
+from textual.widgets import Button, Input, Label, Static
+
+from ...checks import check_field, find_personal_codes, remove_personal_codes
+from ...model import FIELD_KEYS, Flow
+
+FREE_TEXT = ("provider", "contact", "description", "notes")
+
+
+class FieldsForm(Vertical):
+    BINDINGS = [Binding("escape", "close", "Sulje lomake", show=True)]
+
+    class Changed(Message):
+        def __init__(self, key: str, value: str) -> None:
+            super().__init__()
+            self.key = key
+            self.value = value
+
+    class Closed(Message):
+        pass
+
+    def __init__(self, flow: Flow, values: dict[str, str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.flow = flow
+        self.values = values
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content("Viestin tiedot (Esc sulkee; luonnos päivittyy kirjoittaessa)"), classes="form-title")
+        for key in FIELD_KEYS:
+            spec = self.flow.fields[key]
+            validators = [Function(lambda v, k=key: check_field(k, v) is None, "virheellinen")]
+            with Horizontal(classes="field-row"):
+                yield Label(Content(spec.label), classes="field-label")
+                yield Input(
+                    value=self.values.get(key, ""),
+                    id=f"field-{key}",
+                    validators=validators,
+                    valid_empty=True,
+                    compact=True,
+                )
+            yield Static("", id=f"error-{key}", classes="field-error", markup=False)
+        with Horizontal(id="hetu-warning"):
+            yield Static(
+                Content("Kentässä on henkilötunnus. Sitä ei kannata lähettää tavallisessa sähköpostissa."),
+                classes="warning-text",
+            )
+            yield Button("Poista henkilötunnus", id="remove-hetu", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#hetu-warning").display = False
+        for error in self.query(".field-error"):
+            error.display = False
+        self.query_one(f"#field-{FIELD_KEYS[0]}", Input).focus()
+
+    @on(Input.Changed)
+    def field_changed(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removeprefix("field-")
+        if key not in FIELD_KEYS:
+            return
+        problem = check_field(key, event.value)
+        error = self.query_one(f"#error-{key}", Static)
+        error.update(Content(problem or ""))
+        error.display = problem is not None
+        self._check_personal_codes()
+        if problem is None:  # an invalid value never reaches the draft
+            self.post_message(self.Changed(key, event.value))
+
+    def _check_personal_codes(self) -> None:
+        found = any(find_personal_codes(self.query_one(f"#field-{k}", Input).value) for k in FREE_TEXT)
+        self.query_one("#hetu-warning").display = found
+
+    @on(Button.Pressed, "#remove-hetu")
+    def remove_codes(self) -> None:
+        for key in FREE_TEXT:
+            field = self.query_one(f"#field-{key}", Input)
+            cleaned = remove_personal_codes(field.value)
+            if cleaned != field.value:
+                field.value = cleaned
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
