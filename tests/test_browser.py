@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
@@ -23,7 +22,7 @@ from .conftest import fixed_clock
 
 def make_app(flow: Flow, tmp_path: Path | None = None, **kw) -> KelaApp:
     # A fixed hash and clock keep snapshots about the screen, not about data edits.
-    session = Session(replace(flow, content_hash="0123456789ab"), clock=fixed_clock)
+    session = Session(flow._replace(content_hash="0123456789ab"), clock=fixed_clock)
     for key, value in kw.items():
         session.set_field(key, value)
     return KelaApp(session, save_dir=tmp_path or ".")
@@ -190,10 +189,10 @@ async def test_copy_keys_use_the_app_clipboard(flow: Flow, monkeypatch):
 async def test_markup_in_data_and_fields_is_shown_literally(flow: Flow):
     questions = dict(flow.questions)
     first = questions["aihe"].options[0]
-    questions["aihe"] = replace(
-        questions["aihe"], options=(replace(first, label="[b]x[/b]"), *questions["aihe"].options[1:])
+    questions["aihe"] = questions["aihe"]._replace(
+        options=(first._replace(label="[b]x[/b]"), *questions["aihe"].options[1:])
     )
-    app = make_app(replace(flow, questions=questions), provider="[red]Oy[/red]")
+    app = make_app(flow._replace(questions=questions), provider="[red]Oy[/red]")
     async with app.run_test(size=(100, 30)) as pilot:
         tree = app.screen.query_one(FlowTree)
         assert any("[b]x[/b]" in str(node.label) for node in tree.root.children)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from email import message_from_bytes
 from email.policy import default
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -31,7 +30,7 @@ FIELDS = {
 
 def _draft(flow: Flow, outcome: str, fields: dict[str, str] | None = None):
     # A fixed hash keeps the snapshots about the drafts, not about every keyword edit.
-    session = Session(replace(flow, content_hash="0123456789ab"), clock=fixed_clock)
+    session = Session(flow._replace(content_hash="0123456789ab"), clock=fixed_clock)
     session.jump_to(outcome, via="steps")
     for key, value in (fields or {}).items():
         session.set_field(key, value)

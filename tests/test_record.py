@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import replace
 
 import pytest
 import tomli_w
@@ -44,8 +43,8 @@ def test_replay_rebuilds_the_same_draft(flow: Flow):
 
 def _with_options(flow: Flow, qid: str, options: tuple[Option, ...]) -> Flow:
     questions = dict(flow.questions)
-    questions[qid] = replace(questions[qid], options=options)
-    return replace(flow, questions=questions, content_hash="changed00000")
+    questions[qid] = questions[qid]._replace(options=options)
+    return flow._replace(questions=questions, content_hash="changed00000")
 
 
 def test_replay_on_a_changed_tree_says_so_and_still_replays(flow: Flow):

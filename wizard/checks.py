@@ -9,7 +9,7 @@ there is anything for it to check.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Conservative syntax check, no network look-ups: local@domain.tld.
 _EMAIL = re.compile(
@@ -46,8 +46,7 @@ def check_phone(value: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class PersonalCode:
+class PersonalCode(NamedTuple):
     """A valid henkilötunnus found in free text (span is for removal)."""
 
     start: int

@@ -8,22 +8,19 @@ Exit codes are documented in README.md and defined in errors.py.
 
 from __future__ import annotations
 
-import argparse
+# Only what `--version` needs is imported up front; each command imports its
+# own modules, so no command pays for another's (see bench/startup.py).
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError, KelaError, UsageError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from pathlib import Path
 
 FORMATS = ("text", "eml", "mailto", "json")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so main() owns every exit."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
 def _terminal_safe(text: str) -> str:
@@ -46,7 +43,7 @@ def _json(data: object) -> None:
 
 
 def _flow(args: argparse.Namespace):
-    from .loader import load_default
+    from .locate import load_default
 
     return load_default(getattr(args, "flow", None))
 
@@ -61,8 +58,11 @@ def _now():
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .errors import DataError
-    from .loader import default_contacts, default_flows, load
+    from pathlib import Path
+
+    from .errors import EXIT_OK, EXIT_PROBLEM, DataError, UsageError
+    from .loader import load
+    from .locate import default_contacts, default_flows
 
     contacts = Path(args.contacts) if args.contacts else default_contacts()
     flows = [Path(f) for f in args.flow_files] or default_flows()
@@ -95,6 +95,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_outcomes(args: argparse.Namespace) -> int:
     from .describe import channel_line, outcome_info
+    from .errors import EXIT_OK
 
     flow = _flow(args)
     now = _now()
@@ -114,6 +115,7 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
 
 def cmd_find(args: argparse.Namespace) -> int:
     from .describe import channel_line, outcome_info
+    from .errors import EXIT_OK, EXIT_PROBLEM, UsageError
     from .search import search
     from .search_cache import load_index
 
@@ -145,6 +147,7 @@ def cmd_find(args: argparse.Namespace) -> int:
 
 
 def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
+    from .errors import UsageError
     from .model import FIELD_KEYS
 
     fields: dict[str, str] = {}
@@ -160,6 +163,7 @@ def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
 
 def _check_fields(fields: dict[str, str], allow_personal_data: bool) -> None:
     from .checks import check_field, find_personal_codes
+    from .errors import InputError
 
     for key, value in fields.items():
         problem = check_field(key, value)
@@ -176,7 +180,10 @@ def _check_fields(fields: dict[str, str], allow_personal_data: bool) -> None:
 
 
 def _emit_draft(session, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .drafts import RENDERERS
+    from .errors import EXIT_OK, EXIT_PROBLEM
     from .files import write_private
 
     draft = session.draft()
@@ -208,6 +215,7 @@ def _emit_draft(session, args: argparse.Namespace) -> int:
 
 def cmd_draft(args: argparse.Namespace) -> int:
     from .engine import Session
+    from .errors import InputError
 
     flow = _flow(args)
     if args.outcome not in flow.outcomes:
@@ -222,6 +230,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import InputError
     from .record import load_record
 
     flow = _flow(args)
@@ -234,6 +245,40 @@ def cmd_replay(args: argparse.Namespace) -> int:
     _check_fields({k: v for k, v in session.fields.items() if v}, args.allow_personal_data)
     args.record = None
     return _emit_draft(session, args)
+
+
+# ---------------------------------------------------------------- stats / graph
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .errors import EXIT_OK, UsageError
+    from .stats import clear, collect, render
+
+    if args.clear:
+        _out(f"Puhelulokista poistettiin {clear()} riviä.")
+        return EXIT_OK
+    if args.since:
+        from datetime import date
+
+        try:
+            date.fromisoformat(args.since)
+        except ValueError:
+            raise UsageError(f"--since takes a date YYYY-MM-DD, not '{args.since}'") from None
+    stats = collect(args.since)
+    if args.json:
+        _json(stats)
+    else:
+        _out(render(stats))
+    return EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from .errors import EXIT_OK
+    from .graph import dot, mermaid
+
+    flow = _flow(args)
+    sys.stdout.write(dot(flow) if args.format == "dot" else mermaid(flow))
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- front ends
@@ -255,6 +300,16 @@ def cmd_browse(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from .errors import UsageError
+
+    class _Parser(argparse.ArgumentParser):
+        """argparse that raises instead of exiting, so main() owns every exit."""
+
+        def error(self, message: str) -> None:  # type: ignore[override]
+            raise UsageError(f"{self.prog}: {message} (see --help)")
+
     parser = _Parser(
         prog="kela-ohjaus",
         description="Ohjaa kuntoutuksen palveluntuottajan oikeaan Kelan yhteystietoon ja tee valmis sähköpostiluonnos.",
@@ -312,8 +367,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_wizard)
 
     p = sub.add_parser("browse", help="full-screen browser of the whole tree (selain)")
+    p.add_argument("--resume", action="store_true", help="continue the interrupted call")
     p.add_argument("--no-log", action="store_true", help="do not write the call log")
     p.set_defaults(func=cmd_browse)
+
+    p = sub.add_parser("stats", help="call log statistics (puhelutilastot)")
+    p.add_argument("--since", metavar="DATE", help="only calls on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--clear", action="store_true", help="empty the call log")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("graph", help="the decision tree as a diagram (kaavio)")
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="diagram format (default mermaid)")
+    p.set_defaults(func=cmd_graph)
     return parser
 
 
@@ -338,6 +404,12 @@ def _crash_report(exc: BaseException) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:  # the fastest path: no parser, no data, no other module
+        sys.stdout.write(f"kela-ohjaus {__version__}\n")
+        return 0
+    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KelaError
+
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")

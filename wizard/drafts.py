@@ -8,12 +8,10 @@ pull in another value.
 
 from __future__ import annotations
 
-import json
 import re
 import string
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .model import DRAFT_FIELD_KEYS, Contact, Flow, Outcome
 
@@ -35,8 +33,7 @@ def multi_line(value: str) -> str:
     return _CONTROL.sub("", text).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
+class Draft(NamedTuple):
     outcome: str
     title: str
     channel: str
@@ -166,6 +163,8 @@ def draft_dict(draft: Draft) -> dict:
 
 
 def render_json(draft: Draft) -> str:
+    import json
+
     return json.dumps(draft_dict(draft), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -11,15 +11,14 @@ no separate cursor to fall out of sync.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from .errors import InputError
 from .model import FIELD_KEYS, Flow, Outcome, Question
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     node: str  # question id
     option: str  # option id
     label: str  # the label as shown when answered
@@ -30,19 +29,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
 class Session:
-    flow: Flow
-    clock: Callable[[], datetime] = _now
-    answers: dict[str, Answer] = field(default_factory=dict)
-    fields: dict[str, str] = field(default_factory=lambda: dict.fromkeys(FIELD_KEYS, ""))
-    # How the current outcome was reached: "steps", "search", "resume", "record".
-    via: str = "steps"
-    started: str = ""
+    """One call: the answers so far, the fields, and how the outcome was reached."""
 
-    def __post_init__(self) -> None:
-        if not self.started:
-            self.started = self._stamp()
+    def __init__(self, flow: Flow, clock: Callable[[], datetime] = _now) -> None:
+        self.flow = flow
+        self.clock = clock
+        self.answers: dict[str, Answer] = {}
+        self.fields: dict[str, str] = dict.fromkeys(FIELD_KEYS, "")
+        # How the current outcome was reached: "steps", "search", "resume", "record".
+        self.via = "steps"
+        self.started = self._stamp()
 
     def _stamp(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -160,6 +157,3 @@ class Session:
         if outcome is None:
             raise InputError(f"no outcome yet: the session is at question '{self.current_id}'")
         return build_draft(self.flow, outcome, self.path, self.fields, self.clock())
-
-    def copy(self) -> Session:
-        return replace(self, answers=dict(self.answers), fields=dict(self.fields))

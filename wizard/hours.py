@@ -6,16 +6,15 @@ public holiday that falls on a weekday shows as open; the UI says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from .model import Hours
 
 WEEKDAYS_FI = ("maanantaina", "tiistaina", "keskiviikkona", "torstaina", "perjantaina", "lauantaina", "sunnuntaina")
 
 
-@dataclass(frozen=True, slots=True)
-class OpenState:
+class OpenState(NamedTuple):
     open_now: bool
     next_open: datetime | None  # local time in the channel's zone; None while open
     closes: datetime | None  # when open: today's closing time

@@ -1,8 +1,13 @@
-"""Immutable data model shared by the loader, the engine and every front end."""
+"""Immutable data model shared by the loader, the engine and every front end.
+
+NamedTuples rather than dataclasses: `import dataclasses` alone costs ~15 ms
+(it pulls in inspect), more than the whole start-up budget of the scriptable
+commands (see bench/startup.py). NamedTuples are just as typed and frozen.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CHANNEL_KINDS = ("email", "phone", "chat", "extranet", "contact-person", "web")
 # Field keys are a public contract (CLI `--field KEY=VALUE`, records, JSON).
@@ -11,8 +16,7 @@ FIELD_KEYS = ("provider", "business_id", "contact", "phone", "email", "descripti
 DRAFT_FIELD_KEYS = FIELD_KEYS[:-1]
 
 
-@dataclass(frozen=True, slots=True)
-class Hours:
+class Hours(NamedTuple):
     """Opening hours in a structured form (ISO weekdays, HH:MM, IANA zone)."""
 
     days: tuple[int, ...]
@@ -21,8 +25,7 @@ class Hours:
     timezone: str
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(NamedTuple):
     id: str
     name: str
     kind: str
@@ -38,8 +41,7 @@ class Contact:
     missing: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     id: str
     label: str
     next: str
@@ -47,8 +49,7 @@ class Option:
     hint: str = ""  # shown after the label; not part of the breadcrumb
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     id: str
     text: str
     options: tuple[Option, ...]
@@ -61,8 +62,7 @@ class Question:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     id: str
     title: str
     contact: str
@@ -71,23 +71,20 @@ class Outcome:
     keywords: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     key: str
     label: str
     placeholder: str
 
 
-@dataclass(frozen=True, slots=True)
-class DraftTemplate:
+class DraftTemplate(NamedTuple):
     subject: str
     subject_no_provider: str
     greeting: str
     body: str
 
 
-@dataclass(frozen=True, slots=True)
-class Flow:
+class Flow(NamedTuple):
     """A validated decision tree with its contact directory."""
 
     id: str
@@ -101,9 +98,9 @@ class Flow:
     fields: dict[str, FieldSpec]
     content_hash: str
     data_version: str
-    source: str = ""
     # Canonical path from the root to every node: ((question_id, option_id), ...).
-    paths: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    paths: dict[str, tuple[tuple[str, str], ...]]
+    source: str = ""
 
     def node(self, node_id: str) -> Question | Outcome | None:
         return self.questions.get(node_id) or self.outcomes.get(node_id)

@@ -7,9 +7,8 @@ tree; the flow's content hash tells `replay` whether the tree has changed.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .engine import Answer, Session
 from .errors import InputError
@@ -40,8 +39,7 @@ def dumps(session: Session) -> str:
     return tomli_w.dumps(to_record(session))
 
 
-@dataclass
-class Replayed:
+class Replayed(NamedTuple):
     session: Session
     notices: list[str]
 

@@ -292,7 +292,8 @@ def _is_terminal() -> bool:
 
 def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = None, clock=None) -> int:
     from ..clipboard import copy
-    from ..loader import default_contacts, default_flows, load, load_default
+    from ..loader import load
+    from ..locate import default_contacts, default_flows, load_default
     from ..record import load_record
 
     if io is None and not _is_terminal():

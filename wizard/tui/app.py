@@ -64,7 +64,7 @@ class KelaApp(App[int]):
 
 
 def run_browser(args: Any) -> int:
-    from ..loader import load_default
+    from ..locate import load_default
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") == "dumb":
         sys.stderr.write(

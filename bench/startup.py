@@ -1,0 +1,100 @@
+"""Start-up of every command against its floor, as medians and ratios from one run.
+
+    python bench/startup.py [--runs N]
+
+Commands are alternated round-robin so machine noise hits all of them alike;
+ratios (command median / floor median) are what to compare across machines.
+Floors: `python -c pass` for the scriptable commands, a minimal Textual app for
+`browse`, a minimal questionary select for the wizard's first question.
+Uses only the standard library and the project's own dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+EXE = shutil.which("kela-ohjaus") or str(Path(PY).parent / "kela-ohjaus")
+PROBE = [PY, str(HERE / "_probe.py")]
+
+# (name, argv, floor name, target ratio)
+CASES = [
+    ("python -c pass", [PY, "-c", "pass"], None, None),
+    ("kela-ohjaus --version", [EXE, "--version"], "python -c pass", 1.5),
+    ("kela-ohjaus find remontti --json", [EXE, "find", "remontti", "--json"], "python -c pass", 3.0),
+    ("kela-ohjaus draft sopimus_remontti", [EXE, "draft", "sopimus_remontti"], "python -c pass", 3.0),
+    (
+        "kela-ohjaus draft sopimus_remontti --format eml",
+        [EXE, "draft", "sopimus_remontti", "--format", "eml"],
+        "python -c pass",
+        3.0,
+    ),
+    ("kela-ohjaus outcomes --json", [EXE, "outcomes", "--json"], "python -c pass", 3.0),
+    ("kela-ohjaus check", [EXE, "check"], "python -c pass", 4.0),
+    ("minimal Textual app", [*PROBE, "textual-minimal"], None, None),
+    ("kela-ohjaus browse (first screen)", [*PROBE, "kela-browse"], "minimal Textual app", 1.3),
+    ("minimal questionary select", [*PROBE, "questionary-minimal"], None, None),
+    ("kela-ohjaus wizard (first question)", [*PROBE, "kela-wizard"], "minimal questionary select", 1.3),
+]
+
+
+def measure(runs: int, quick: bool = False) -> dict[str, list[float]]:
+    env = {**os.environ, "KELA_OHJAUS_HOME": tempfile.mkdtemp(prefix="kela-bench-")}
+    # Measure installed-like start-up: with bytecode compiled, as pip leaves a
+    # wheel install (an editable checkout under PYTHONDONTWRITEBYTECODE would
+    # otherwise recompile every module on every run).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    import wizard
+
+    subprocess.run([PY, "-m", "compileall", "-q", str(Path(wizard.__file__).parent)], env=env, check=False)
+    cases = CASES[:3] if quick else CASES
+    for _, argv, _, _ in cases:  # warm the compiled cache and the OS file cache
+        subprocess.run(argv, env=env, capture_output=True, check=False)
+    times: dict[str, list[float]] = {name: [] for name, *_ in cases}
+    for _ in range(runs):
+        for name, argv, _, _ in cases:
+            started = time.perf_counter()
+            result = subprocess.run(argv, env=env, capture_output=True, check=False)
+            times[name].append(time.perf_counter() - started)
+            if result.returncode != 0:
+                raise SystemExit(f"{name} failed ({result.returncode}): {result.stderr.decode()[-500:]}")
+    return times
+
+
+def table(times: dict[str, list[float]]) -> str:
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    rows = ["| command | median ms | floor | ratio | target |", "| --- | ---: | --- | ---: | ---: |"]
+    for name, _, floor, target in CASES:
+        if name not in medians:
+            continue
+        ms = medians[name] * 1000
+        if floor is None:
+            rows.append(f"| {name} | {ms:.1f} | (floor) | 1.00 | |")
+            continue
+        ratio = medians[name] / medians[floor]
+        verdict = "ok" if ratio <= target else "OVER"
+        rows.append(f"| {name} | {ms:.1f} | {floor} | {ratio:.2f} | ≤ {target} {verdict} |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs per command (default 21)")
+    parser.add_argument("--quick", action="store_true", help="first three commands only (smoke test)")
+    args = parser.parse_args()
+    times = measure(args.runs, args.quick)
+    print(f"{args.runs} runs each, alternating; Python {sys.version.split()[0]} on {sys.platform}\n")
+    print(table(times))
+
+
+if __name__ == "__main__":
+    main()

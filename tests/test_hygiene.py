@@ -1,0 +1,62 @@
+"""Import hygiene and the bench scripts' smoke test (no timings asserted here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+HEADLESS = [
+    "wizard.cli",
+    "wizard.engine",
+    "wizard.loader",
+    "wizard.locate",
+    "wizard.compiled",
+    "wizard.search",
+    "wizard.search_cache",
+    "wizard.drafts",
+    "wizard.record",
+    "wizard.describe",
+    "wizard.checks",
+    "wizard.calllog",
+    "wizard.stats",
+    "wizard.graph",
+]
+UI = ("textual", "questionary", "prompt_toolkit", "rich")
+
+
+def test_headless_modules_leave_the_ui_frameworks_unloaded():
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in HEADLESS)
+        + f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {UI!r})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_scriptable_commands_do_not_import_the_ui_or_dataclasses(tmp_path):
+    code = (
+        "import sys\n"
+        "from wizard.cli import main\n"
+        "main(['find', 'remontti', '--json'])\n"
+        "main(['draft', 'sopimus_remontti'])\n"
+        "main(['outcomes', '--json'])\n"
+        f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {(*UI, 'dataclasses', 'tomllib')!r})\n"
+        "sys.stderr.write('LOADED:' + ','.join(bad))\n"
+    )
+    env = {"KELA_OHJAUS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)  # warm the cache
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert result.stderr.rsplit("LOADED:", 1)[1] == ""
+
+
+def test_bench_scripts_run():
+    for script, marker in (("startup.py", "kela-ohjaus --version"), ("search.py", "real tree")):
+        args = ["--runs", "1", "--quick"] if script == "startup.py" else []
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stderr
+        assert marker in result.stdout

@@ -1,0 +1,108 @@
+"""A cache of the validated flow and its search index, keyed by the data's content.
+
+Parsing and validating the TOML and stemming every index word takes ~35 ms,
+three times Python's own start-up; the scriptable commands would spend most
+of their time on it. The first run after any change to the data (or to the
+code that shapes the cache) validates as usual and stores the result with
+marshal (builtin, no import cost) in the user's cache directory; later runs
+read it back in about a millisecond. `check` never uses it: it always parses
+and validates. A corrupt or unreadable cache is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+from pathlib import Path
+
+from . import __version__
+from .model import Contact, DraftTemplate, FieldSpec, Flow, Hours, Option, Outcome, Question
+
+FORMAT = 1
+# Code whose changes must invalidate the cache (stat only: reading them would cost).
+_SHAPERS = ("model.py", "loader.py", "search.py", "textnorm.py", "compiled.py")
+
+
+def _key(*blobs: bytes) -> str:
+    from _blake2 import blake2b  # the C module behind hashlib.blake2b, without hashlib's OpenSSL import
+
+    digest = blake2b(digest_size=16)
+    digest.update(f"{FORMAT}:{__version__}".encode())
+    here = Path(__file__).parent
+    for name in _SHAPERS:
+        stat = (here / name).stat()
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for blob in blobs:
+        digest.update(len(blob).to_bytes(8, "little"))
+        digest.update(blob)
+    return digest.hexdigest()
+
+
+def to_plain(flow: Flow) -> tuple:
+    contacts = {cid: (*c[:9], tuple(c.hours) if c.hours else None, *c[10:]) for cid, c in flow.contacts.items()}
+    questions = {qid: (q.id, q.text, tuple(tuple(o) for o in q.options), q.help) for qid, q in flow.questions.items()}
+    return (
+        flow.id,
+        flow.title,
+        flow.root,
+        questions,
+        {oid: tuple(o) for oid, o in flow.outcomes.items()},
+        contacts,
+        dict(flow.say),
+        tuple(flow.draft),
+        {k: tuple(f) for k, f in flow.fields.items()},
+        flow.content_hash,
+        flow.data_version,
+        dict(flow.paths),
+        flow.source,
+    )
+
+
+def from_plain(plain: tuple) -> Flow:
+    fid, title, root, questions, outcomes, contacts, say, draft, fields, content_hash, version, paths, source = plain
+    return Flow(
+        id=fid,
+        title=title,
+        root=root,
+        questions={k: Question(q[0], q[1], tuple(Option(*o) for o in q[2]), q[3]) for k, q in questions.items()},
+        outcomes={k: Outcome(*o) for k, o in outcomes.items()},
+        contacts={k: Contact(*c[:9], Hours(*c[9]) if c[9] else None, *c[10:]) for k, c in contacts.items()},
+        say=say,
+        draft=DraftTemplate(*draft),
+        fields={k: FieldSpec(*f) for k, f in fields.items()},
+        content_hash=content_hash,
+        data_version=version,
+        paths=paths,
+        source=source,
+    )
+
+
+def load_cached(flow_file: Path, contacts_file: Path) -> Flow:
+    """The validated flow (and, registered for search, its index), from cache when possible."""
+    from .errors import UsageError
+    from .files import cache_dir
+    from .search import SearchIndex
+    from .search_cache import register
+
+    try:
+        key = _key(Path(contacts_file).read_bytes(), Path(flow_file).read_bytes())
+    except OSError as exc:
+        raise UsageError(f"{exc.filename}: cannot read: {exc.strerror}") from None
+    cache = cache_dir() / f"compiled-{key}.marshal"
+    try:
+        flow_plain, index_plain = marshal.loads(cache.read_bytes())
+        flow = from_plain(flow_plain)
+        register(flow, SearchIndex.from_plain(index_plain))
+        return flow
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
+        pass  # no cache yet, or an unreadable one: rebuild it below
+    from .files import write_private
+    from .loader import load
+    from .search_cache import load_index
+
+    flow = load(Path(flow_file), Path(contacts_file))
+    index = load_index(flow)
+    # A read-only home must not stop the command; the next run simply rebuilds.
+    with contextlib.suppress(Exception):
+        write_private(cache, marshal.dumps((to_plain(flow), index.to_plain())), overwrite=True)
+    return flow
