@@ -24,6 +24,7 @@ class Tmux:
         self.tmux = shutil.which("tmux") or "/usr/bin/tmux"
 
     def __enter__(self) -> Tmux:
+        self.status.unlink(missing_ok=True)  # a previous run in the same home
         env = {**os.environ, "TERM": "xterm-256color"}
         subprocess.run(
             [

@@ -15,7 +15,7 @@ from typing import NamedTuple
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
 )
-_YTUNNUS = re.compile(r"^\d{6,7}-\d$")
+_YTUNNUS = re.compile(r"^\d{7}-\d$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,19}$")
 # Candidate henkilötunnus: DDMMYY, century sign, NNN, check character.
 _HETU_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\s?([-+A-FU-Ya-fu-y])\s?(\d{3})([0-9A-Ya-y])(?![0-9A-Za-z])")

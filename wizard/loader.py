@@ -37,6 +37,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a 10,000-node flow is ~2 MB
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \t and \n are fine
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 
 # Template placeholders a flow's texts may use.
@@ -46,7 +47,7 @@ DRAFT_NAMES = frozenset(
 SAY_NAMES = frozenset({"address", "name", "handled_by", "hours", "topic", "url", "topics"})
 
 # Schema: key -> (type, required). `list` means list of non-empty strings.
-_STR, _LIST, _ANY_STR = "string", "list of strings", "text"
+_STR, _LIST, _ANY_STR, _TABLES = "string", "list of strings", "text", "list of tables"
 CONTACT_KEYS = {
     "name": (_STR, True),
     "kind": (_STR, True),
@@ -69,7 +70,7 @@ HOURS_KEYS = {
 }
 META_KEYS = {"source_title": (_STR, False), "source_file": (_STR, False), "version": (_STR, True)}
 FLOW_KEYS = {"id": (_STR, True), "title": (_STR, True), "root": (_STR, True)}
-QUESTION_KEYS = {"text": (_STR, True), "help": (_STR, False), "option": ("array of tables", True)}
+QUESTION_KEYS = {"text": (_STR, True), "help": (_STR, False), "option": (_TABLES, True)}
 OPTION_KEYS = {
     "id": (_STR, True),
     "label": (_STR, True),
@@ -98,7 +99,7 @@ _TYPE_CHECKS = {
     _ANY_STR: lambda item: isinstance(item, str),
     _LIST: lambda item: isinstance(item, list) and all(isinstance(v, str) for v in item),
     "table": lambda item: isinstance(item, dict),
-    "array of tables": lambda item: isinstance(item, list) and all(isinstance(v, dict) for v in item),
+    _TABLES: lambda item: isinstance(item, list) and all(isinstance(v, dict) for v in item),
     "list of ISO weekday numbers 1-7": lambda item: (
         isinstance(item, list) and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 7 for v in item)
     ),
@@ -126,12 +127,31 @@ class _Doc:
         except tomli.TOMLDecodeError as exc:
             found = _TOML_POS.search(str(exc))
             message = _TOML_POS.sub("", str(exc)).strip()
-            self.problem(int(found.group(1)) if found else None, f"TOML syntax error: {message}")
+            line = int(found.group(1)) if found else None
+            if line is None and "end of document" in message:
+                line = text.count("\n") + (0 if text.endswith("\n") else 1)
+            self.problem(line, f"TOML syntax error: {message}")
             return
         except RecursionError:
             self.problem(None, "TOML nesting is too deep to be a data file")
             return
+        self._reject_control_characters(self.data, ())
         self.ok = True
+
+    def _reject_control_characters(self, value: Any, path: tuple) -> None:
+        """Data is shown in terminals and mail headers: no escape sequences, NULs or CRs."""
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                found = _CONTROL.search(value).group()  # type: ignore[union-attr]
+                self.problem(
+                    path, f"control character U+{ord(found):04X} in a string (escape sequences are not allowed)"
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._reject_control_characters(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self._reject_control_characters(item, (*path, i))
 
     def _read(self, path: Path) -> str | None:
         if not path.exists():
@@ -188,7 +208,12 @@ class _Doc:
             item = value[key]
             ok = _TYPE_CHECKS[kind](item)
             if not ok:
-                self.problem((*path, key), f"'{key}' in {what} must be a {kind}, not {_type_name(item)}")
+                if isinstance(item, list) and kind.startswith(("list", "array")):
+                    bad = next((i for i, v in enumerate(item) if not _TYPE_CHECKS[kind]([v])), 0)
+                    found = _type_name(item[bad]) if item else "empty"
+                    self.problem((*path, key), f"'{key}' in {what} must be a {kind}; entry {bad + 1} is {found}")
+                else:
+                    self.problem((*path, key), f"'{key}' in {what} must be a {kind}, not {_type_name(item)}")
             elif kind == _STR and not item.strip():
                 self.problem((*path, key), f"'{key}' in {what} is empty")
             elif kind == _LIST and any(not v.strip() for v in item):
@@ -207,14 +232,15 @@ class _Doc:
 
 
 def _type_name(value: Any) -> str:
-    return {
+    names = {
         str: "a string",
         int: "an integer",
         float: "a number",
         bool: "a boolean",
         list: "an array",
         dict: "a table",
-    }.get(type(value), type(value).__name__)
+    }
+    return names.get(type(value), f"a {type(value).__name__}")  # date, datetime, time
 
 
 def _text(value: Any) -> str:

@@ -79,7 +79,7 @@ class Wizard:
         self.breadcrumb()
         if question.help:
             self.out.line(question.help, "dim")
-        choices = [(f"{o.label} – {o.hint}" if o.hint else o.label, ("choose", o.id)) for o in question.options]
+        choices = [(o.label, ("choose", o.id), o.hint) for o in question.options]
         extras: list[tuple[str, Any]] = []
         if self.session.path:
             extras.append((f"← {BACK}", ("back",)))

@@ -69,16 +69,22 @@ def _fit(title: str, width: int) -> str:
 def select(
     io: PromptIO,
     message: str,
-    choices: Sequence[tuple[str, Any]],
+    choices: Sequence[tuple[str, Any] | tuple[str, Any, str]],
     extras: Sequence[tuple[str, Any]] = (),
     default: Any = None,
     instruction: str = "(nuolet, numero tai kirjoita suodattaaksesi, Enter valitsee)",
 ) -> Any:
-    """Numbered choices, then a separator and the extras (back, restart, search)."""
+    """Numbered choices, then a separator and the extras (back, restart, search).
+
+    A choice may carry a hint as a third item: it is shown under the list for
+    the highlighted choice, and typing does not filter on it (typing "muut"
+    must find "Muut kuntoutuspalvelut", not a hint that mentions "muutoslomakkeet").
+    """
     width = shutil.get_terminal_size((100, 24)).columns - 6
     items: list[questionary.Choice | questionary.Separator] = []
-    for number, (title, value) in enumerate(choices, start=1):
-        items.append(questionary.Choice(title=_fit(f"{number}. {title}", width), value=value, checked=False))
+    for number, (title, value, *hint) in enumerate(choices, start=1):
+        description = hint[0] if hint and hint[0] else None
+        items.append(questionary.Choice(title=_fit(f"{number}. {title}", width), value=value, description=description))
     if extras:
         items.append(questionary.Separator("─" * 20))
         items.extend(questionary.Choice(title=title, value=value) for title, value in extras)
