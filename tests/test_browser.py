@@ -273,3 +273,17 @@ def test_real_terminal_under_tmux(tmp_path: Path):
 
 def test_screen_class_is_main(flow: Flow):
     assert MainScreen.BINDINGS and KelaApp.CSS_PATH == "app.tcss"
+
+
+async def test_usable_at_80x24(flow: Flow):
+    app = make_app(flow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-wide")
+        app.open_outcome("tulkkaus_kohdentaminen")
+        await pilot.pause()
+        address = app.screen.query_one("#address")
+        detail = app.screen.query_one("#detail")
+        assert detail.region.y <= address.region.y < detail.region.bottom
+        assert "kuntoutus_tulkkaus@kela.fi" in text_of(app, "address")
+        assert "Kerro viestissä" in text_of(app, "say")

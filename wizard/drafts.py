@@ -62,6 +62,8 @@ def say_lines(flow: Flow, outcome: Outcome) -> tuple[str, ...]:
         "topics": ", ".join(contact.topics),
     }
     lines = [string.Template(flow.say[contact.kind]).safe_substitute(values)] if contact.kind in flow.say else []
+    if contact.kind == "email" and flow.draft.include:
+        lines.append(flow.draft.include)
     return (*lines, *contact.missing)
 
 

@@ -90,6 +90,7 @@ DRAFT_KEYS = {
     "subject_no_provider": (_STR, True),
     "greeting": (_STR, True),
     "body": (_STR, True),
+    "include": (_STR, False),  # what the caller should put in the message (said at e-mail outcomes)
 }
 FIELD_SPEC_KEYS = {"label": (_STR, True), "placeholder": (_ANY_STR, True)}  # placeholder may be ""
 

@@ -82,6 +82,7 @@ class DraftTemplate(NamedTuple):
     subject_no_provider: str
     greeting: str
     body: str
+    include: str = ""
 
 
 class Flow(NamedTuple):

@@ -341,6 +341,8 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
         return wizard.run()
     except (KeyboardInterrupt, EOFError):
         autosave.save(session)
+        if session.path and on_finish:  # counted as abandoned; a resumed call counts again when finished
+            on_finish(session, "abandoned")
         sys.stderr.write("\nKeskeytetty. Vastaukset tallessa: kela-ohjaus wizard --resume\n")
         return EXIT_INTERRUPTED
     except BaseException:
