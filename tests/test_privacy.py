@@ -379,7 +379,8 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule(key=st.sampled_from(["provider", "contact", "description", "notes"]), value=st.text(max_size=30))
     def set_field(self, key: str, value: str) -> None:
-        self.session.set_field(key, value)
+        # Notes carry a marker so the invariant can tell them from text the draft has anyway.
+        self.session.set_field(key, f"MUISTIO-{value}" if key == "notes" else value)
 
     @invariant()
     def path_is_walkable(self) -> None:
@@ -400,7 +401,7 @@ class EngineMachine(RuleBasedStateMachine):
         contact = self.flow.contact_of(outcome)
         assert draft.to == (contact.address if contact.kind == "email" else None)
         assert "\n" not in draft.subject and "\r" not in draft.subject
-        assert self.session.fields["notes"].strip() == "" or self.session.fields["notes"].strip() not in draft.body
+        assert "MUISTIO-" not in draft.body  # the agent's notes never reach the e-mail
 
     @invariant()
     def record_replays(self) -> None:

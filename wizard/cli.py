@@ -64,8 +64,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .loader import load
     from .locate import default_contacts, default_flows
 
-    contacts = Path(args.contacts) if args.contacts else default_contacts()
-    flows = [Path(f) for f in args.flow_files] or default_flows()
+    contacts = Path(args.contacts or default_contacts())
+    flows = [Path(f) for f in (args.flow_files or default_flows())]
     if not flows:
         raise UsageError("no flow files to check")
     problems: list[str] = []
@@ -304,8 +304,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .errors import UsageError
 
+    class _Formatter(argparse.HelpFormatter):
+        """Given a width, HelpFormatter skips `import shutil` (and with it bz2 and lzma)."""
+
+        def __init__(self, prog: str, **kwargs) -> None:
+            import os
+
+            try:
+                columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+            except (ValueError, OSError):
+                columns = 80
+            kwargs.setdefault("width", max(columns - 2, 40))
+            super().__init__(prog, **kwargs)
+
     class _Parser(argparse.ArgumentParser):
         """argparse that raises instead of exiting, so main() owns every exit."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs.setdefault("formatter_class", _Formatter)
+            super().__init__(*args, **kwargs)
 
         def error(self, message: str) -> None:  # type: ignore[override]
             raise UsageError(f"{self.prog}: {message} (see --help)")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-from pathlib import Path
+import os
 
 from . import __version__
 from .model import Contact, DraftTemplate, FieldSpec, Flow, Hours, Option, Outcome, Question
@@ -28,9 +28,9 @@ def _key(*blobs: bytes) -> str:
 
     digest = blake2b(digest_size=16)
     digest.update(f"{FORMAT}:{__version__}".encode())
-    here = Path(__file__).parent
+    here = os.path.dirname(__file__)
     for name in _SHAPERS:
-        stat = (here / name).stat()
+        stat = os.stat(os.path.join(here, name))
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for blob in blobs:
         digest.update(len(blob).to_bytes(8, "little"))
@@ -77,20 +77,25 @@ def from_plain(plain: tuple) -> Flow:
     )
 
 
-def load_cached(flow_file: Path, contacts_file: Path) -> Flow:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def load_cached(flow_file: str, contacts_file: str) -> Flow:
     """The validated flow (and, registered for search, its index), from cache when possible."""
     from .errors import UsageError
-    from .files import cache_dir
+    from .files import cache_path
     from .search import SearchIndex
     from .search_cache import register
 
     try:
-        key = _key(Path(contacts_file).read_bytes(), Path(flow_file).read_bytes())
+        key = _key(_read(contacts_file), _read(flow_file))
     except OSError as exc:
         raise UsageError(f"{exc.filename}: cannot read: {exc.strerror}") from None
-    cache = cache_dir() / f"compiled-{key}.marshal"
+    cache = cache_path(f"compiled-{key}.marshal")
     try:
-        flow_plain, index_plain = marshal.loads(cache.read_bytes())
+        flow_plain, index_plain = marshal.loads(_read(cache))
         flow = from_plain(flow_plain)
         register(flow, SearchIndex.from_plain(index_plain))
         return flow
@@ -100,7 +105,7 @@ def load_cached(flow_file: Path, contacts_file: Path) -> Flow:
     from .loader import load
     from .search_cache import load_index
 
-    flow = load(Path(flow_file), Path(contacts_file))
+    flow = load(flow_file, contacts_file)
     index = load_index(flow)
     # A read-only home must not stop the command; the next run simply rebuilds.
     with contextlib.suppress(Exception):

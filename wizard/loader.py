@@ -517,9 +517,10 @@ def _content_hash(*docs: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def load(flow_file: Path, contacts_file: Path) -> Flow:
+def load(flow_file: Path | str, contacts_file: Path | str) -> Flow:
     """Load and validate one flow with its contacts; raise DataError listing every problem."""
     problems: list[Problem] = []
+    flow_file, contacts_file = Path(flow_file), Path(contacts_file)
     cdoc = _Doc(contacts_file, problems)
     contacts, version = _load_contacts(cdoc) if cdoc.ok else ({}, "")
     fdoc = _Doc(flow_file, problems)

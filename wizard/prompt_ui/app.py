@@ -308,7 +308,7 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
     if getattr(args, "flow", None):
         flow = load_default(args.flow)
     elif len(flows) > 1:
-        picked = select(io, "Mikä päätöspuu?", [(p.stem, p) for p in flows])
+        picked = select(io, "Mikä päätöspuu?", [(Path(p).stem, p) for p in flows])
         flow = load(picked, default_contacts())
     else:
         flow = load_default()
