@@ -58,14 +58,14 @@ def _now():
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    import os
 
     from .errors import EXIT_OK, EXIT_PROBLEM, DataError, UsageError
     from .loader import load
     from .locate import default_contacts, default_flows
 
-    contacts = Path(args.contacts or default_contacts())
-    flows = [Path(f) for f in (args.flow_files or default_flows())]
+    contacts = args.contacts or default_contacts()
+    flows = list(args.flow_files or default_flows())
     if not flows:
         raise UsageError("no flow files to check")
     problems: list[str] = []
@@ -77,7 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems.extend(str(p) for p in exc.problems if str(p) not in problems)
             continue
         summary.append(
-            f"{path.name}: {len(flow.questions) + len(flow.outcomes)} nodes "
+            f"{os.path.basename(path)}: {len(flow.questions) + len(flow.outcomes)} nodes "
             f"({len(flow.questions)} questions, {len(flow.outcomes)} outcomes), "
             f"{len(flow.contacts)} contacts, hash {flow.content_hash}"
         )
@@ -180,8 +180,6 @@ def _check_fields(fields: dict[str, str], allow_personal_data: bool) -> None:
 
 
 def _emit_draft(session, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .drafts import RENDERERS
     from .errors import EXIT_OK, EXIT_PROBLEM
     from .files import write_private
@@ -190,7 +188,7 @@ def _emit_draft(session, args: argparse.Namespace) -> int:
     if args.record:
         from .record import dumps
 
-        write_private(Path(args.record), dumps(session), overwrite=args.force)
+        write_private(args.record, dumps(session), overwrite=args.force)
         _err(f"Tallenne tallennettu: {args.record}")
     if draft.to is None:
         if args.format == "json":
@@ -203,7 +201,7 @@ def _emit_draft(session, args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
     rendered = RENDERERS[args.format](draft)
     if args.output:
-        write_private(Path(args.output), rendered, overwrite=args.force)
+        write_private(args.output, rendered, overwrite=args.force)
         _err(f"Luonnos tallennettu: {args.output}")
     elif isinstance(rendered, bytes):
         sys.stdout.flush()
