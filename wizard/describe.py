@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .drafts import say_lines
 from .model import Contact, Flow
 from .spoken import spoken
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def channel_line(contact: Contact) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from .model import DRAFT_FIELD_KEYS, Contact, Flow, Outcome
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .engine import Answer
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -117,6 +118,7 @@ def render_text(draft: Draft) -> str:
 
 def render_eml(draft: Draft) -> bytes:
     """An unsent RFC 5322 message; mail clients open it as an editable draft."""
+    from datetime import datetime
     from email.message import EmailMessage
     from email.policy import SMTP
     from email.utils import format_datetime
