@@ -51,7 +51,6 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="breadcrumb", markup=False)
-        yield SearchBar(self.flow, self.app.index, id="search-bar")  # type: ignore[attr-defined]
         with Horizontal(id="main"):
             yield FlowTree(self.flow, id="tree")
             with Vertical(id="right"):
@@ -59,7 +58,6 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#search-bar").display = False
         self.refresh_view()
         tree = self.query_one(FlowTree)
         tree.reveal(tuple((a.node, a.option) for a in self.session.path))
@@ -71,7 +69,10 @@ class MainScreen(Screen[None]):
         crumb = " › ".join(["Alku", *labels]) if labels else "Alku"
         self.query_one("#breadcrumb", Static).update(Content(crumb))
         self.query_one(NodeDetail).show(self.session, self.session.clock())
-        autosave.save(self.session)
+        if self.session.answers or any(self.session.fields.values()):
+            autosave.save(self.session)
+        else:  # back at a fresh start: nothing to keep (and no fsync on start-up)
+            autosave.clear(self.session.flow.id)
 
     def opened(self) -> None:
         """After the engine moved: update the view and put the tree cursor on the node."""
@@ -101,6 +102,13 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------ search
     def action_search(self) -> None:
+        # Mounted on first use: its Input and OptionList would add their CSS
+        # and layout to every start-up, and most calls never search.
+        if not self.query(SearchBar):
+            bar = SearchBar(self.flow, self.app.index, id="search-bar")  # type: ignore[attr-defined]
+            self.mount(bar, after=self.query_one("#breadcrumb"))
+            self.call_after_refresh(bar.focus_input)
+            return
         bar = self.query_one(SearchBar)
         bar.display = True
         bar.focus_input()
