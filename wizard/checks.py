@@ -9,7 +9,7 @@ there is anything for it to check.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections import namedtuple
 
 # Conservative syntax check, no network look-ups: local@domain.tld.
 _EMAIL = re.compile(
@@ -46,9 +46,10 @@ def check_phone(value: str) -> str | None:
     return None
 
 
-class PersonalCode(NamedTuple):
+class PersonalCode(namedtuple("PersonalCode", ["start", "end"])):
     """A valid henkilötunnus found in free text (span is for removal)."""
 
+    __slots__ = ()
     start: int
     end: int
 

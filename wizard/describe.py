@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import string
 
-from .drafts import say_lines
-from .model import Contact, Flow
+from .model import Contact, Flow, Outcome
 from .spoken import spoken
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
     from datetime import datetime
+    from typing import Any
+
+
+def say_lines(flow: Flow, outcome: Outcome) -> tuple[str, ...]:
+    """What to tell the caller: the channel script, then what the seed lacks."""
+    contact = flow.contact_of(outcome)
+    values = {
+        "address": contact.address or "",
+        "name": contact.name,
+        "handled_by": contact.handled_by,
+        "hours": contact.hours_text or "",
+        "topic": outcome.topic or outcome.title,
+        "url": contact.url or "",
+        "topics": ", ".join(contact.topics),
+    }
+    lines = [string.Template(flow.say[contact.kind]).safe_substitute(values)] if contact.kind in flow.say else []
+    if contact.kind == "email" and flow.draft.include:
+        lines.append(flow.draft.include)
+    return (*lines, *contact.missing)
 
 
 def channel_line(contact: Contact) -> str:

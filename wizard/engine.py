@@ -10,15 +10,16 @@ no separate cursor to fall out of sync.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple
 
 from .errors import InputError
 from .model import FIELD_KEYS, Flow, Outcome, Question
 
 
-class Answer(NamedTuple):
+class Answer(namedtuple("Answer", ["node", "option", "label", "at"])):
+    __slots__ = ()
     node: str  # question id
     option: str  # option id
     label: str  # the label as shown when answered

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections import namedtuple
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # bad data, invalid input, nothing found, non-e-mail draft
@@ -11,7 +11,8 @@ EXIT_CRASH = 70  # unexpected internal error (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
-class Problem(NamedTuple):
+class Problem(namedtuple("Problem", ["file", "line", "message"])):
+    __slots__ = ()
     file: str
     line: int | None
     message: str

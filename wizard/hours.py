@@ -6,15 +6,16 @@ public holiday that falls on a weekday shows as open; the UI says so.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import datetime, time, timedelta
-from typing import NamedTuple
 
 from .model import Hours
 
 WEEKDAYS_FI = ("maanantaina", "tiistaina", "keskiviikkona", "torstaina", "perjantaina", "lauantaina", "sunnuntaina")
 
 
-class OpenState(NamedTuple):
+class OpenState(namedtuple("OpenState", ["open_now", "next_open", "closes"])):
+    __slots__ = ()
     open_now: bool
     next_open: datetime | None  # local time in the channel's zone; None while open
     closes: datetime | None  # when open: today's closing time

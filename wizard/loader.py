@@ -10,7 +10,6 @@ import json
 import os
 import re
 import string
-from typing import Any
 
 # tomli, not the stdlib tomllib: the same parser, but its mypyc-compiled wheel
 # parses 2.5x faster, which matters for check on large trees (bench/scale.py).
@@ -31,6 +30,10 @@ from .model import (
     Question,
 )
 from .tomlpos import LineIndex
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a 10,000-node flow is ~2 MB
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -1,13 +1,15 @@
 """Immutable data model shared by the loader, the engine and every front end.
 
-NamedTuples rather than dataclasses: `import dataclasses` alone costs ~15 ms
-(it pulls in inspect), more than the whole start-up budget of the scriptable
-commands (see bench/startup.py). NamedTuples are just as typed and frozen.
+Immutable records as collections.namedtuple subclasses, with the field types
+declared in the class body for readers and type checkers. Not dataclasses:
+`import dataclasses` costs ~15 ms (it pulls in inspect), and not
+typing.NamedTuple: `import typing` costs another ~3 ms; either is a large
+share of the scriptable commands' start-up budget (see bench/startup.py).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections import namedtuple
 
 CHANNEL_KINDS = ("email", "phone", "chat", "extranet", "contact-person", "web")
 # Field keys are a public contract (CLI `--field KEY=VALUE`, records, JSON).
@@ -16,44 +18,87 @@ FIELD_KEYS = ("provider", "business_id", "contact", "phone", "email", "descripti
 DRAFT_FIELD_KEYS = FIELD_KEYS[:-1]
 
 
-class Hours(NamedTuple):
+class Hours(namedtuple("Hours", ["days", "open", "close", "timezone"])):
     """Opening hours in a structured form (ISO weekdays, HH:MM, IANA zone)."""
 
+    __slots__ = ()
     days: tuple[int, ...]
     open: str
     close: str
     timezone: str
 
 
-class Contact(NamedTuple):
+class Contact(
+    namedtuple(
+        "Contact",
+        [
+            "id",
+            "name",
+            "kind",
+            "handled_by",
+            "section",
+            "address",
+            "url",
+            "sender",
+            "hours_text",
+            "hours",
+            "topics",
+            "notes",
+            "missing",
+        ],
+        defaults=(
+            "",
+            None,
+            None,
+            None,
+            None,
+            None,
+            (),
+            (),
+            (),
+        ),
+    )
+):
+    __slots__ = ()
     id: str
     name: str
     kind: str
     handled_by: str
-    section: str = ""
-    address: str | None = None
-    url: str | None = None
-    sender: str | None = None
-    hours_text: str | None = None
-    hours: Hours | None = None
-    topics: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    missing: tuple[str, ...] = ()
+    section: str
+    address: str | None
+    url: str | None
+    sender: str | None
+    hours_text: str | None
+    hours: Hours | None
+    topics: tuple[str, ...]
+    notes: tuple[str, ...]
+    missing: tuple[str, ...]
 
 
-class Option(NamedTuple):
+class Option(
+    namedtuple(
+        "Option",
+        ["id", "label", "next", "keywords", "hint"],
+        defaults=(
+            (),
+            "",
+        ),
+    )
+):
+    __slots__ = ()
     id: str
     label: str
     next: str
-    keywords: tuple[str, ...] = ()
-    hint: str = ""  # shown after the label; not part of the breadcrumb
+    keywords: tuple[str, ...]
+    hint: str  # shown after the label; not part of the breadcrumb
 
 
-class Question(NamedTuple):
+class Question(namedtuple("Question", ["id", "text", "options", "help"], defaults=("",))):
+    __slots__ = ()
     id: str
     text: str
     options: tuple[Option, ...]
-    help: str = ""
+    help: str
 
     def option(self, option_id: str) -> Option | None:
         for opt in self.options:
@@ -62,32 +107,67 @@ class Question(NamedTuple):
         return None
 
 
-class Outcome(NamedTuple):
+class Outcome(
+    namedtuple(
+        "Outcome",
+        ["id", "title", "contact", "subject", "topic", "keywords"],
+        defaults=(
+            None,
+            (),
+        ),
+    )
+):
+    __slots__ = ()
     id: str
     title: str
     contact: str
     subject: str
-    topic: str | None = None
-    keywords: tuple[str, ...] = ()
+    topic: str | None
+    keywords: tuple[str, ...]
 
 
-class FieldSpec(NamedTuple):
+class FieldSpec(namedtuple("FieldSpec", ["key", "label", "placeholder"])):
+    __slots__ = ()
     key: str
     label: str
     placeholder: str
 
 
-class DraftTemplate(NamedTuple):
+class DraftTemplate(
+    namedtuple("DraftTemplate", ["subject", "subject_no_provider", "greeting", "body", "include"], defaults=("",))
+):
+    __slots__ = ()
     subject: str
     subject_no_provider: str
     greeting: str
     body: str
-    include: str = ""
+    include: str
 
 
-class Flow(NamedTuple):
+class Flow(
+    namedtuple(
+        "Flow",
+        [
+            "id",
+            "title",
+            "root",
+            "questions",
+            "outcomes",
+            "contacts",
+            "say",
+            "draft",
+            "fields",
+            "content_hash",
+            "data_version",
+            "paths",
+            "source",
+        ],
+        defaults=("",),
+    )
+):
     """A validated decision tree with its contact directory."""
 
+    __slots__ = ()
     id: str
     title: str
     root: str
@@ -101,7 +181,7 @@ class Flow(NamedTuple):
     data_version: str
     # Canonical path from the root to every node: ((question_id, option_id), ...).
     paths: dict[str, tuple[tuple[str, str], ...]]
-    source: str = ""
+    source: str
 
     def node(self, node_id: str) -> Question | Outcome | None:
         return self.questions.get(node_id) or self.outcomes.get(node_id)

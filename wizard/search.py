@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from typing import NamedTuple
+from collections import namedtuple
 
 from .model import Flow
 from .textnorm import fold, terms, words
@@ -33,7 +33,8 @@ MAX_QUERY_WORDS = 40
 W_TITLE, W_KEYWORD, W_LABEL, W_PATH, W_CONTACT = 3.0, 2.5, 2.0, 0.6, 1.2
 
 
-class Hit(NamedTuple):
+class Hit(namedtuple("Hit", ["outcome", "score", "matched"])):
+    __slots__ = ()
     outcome: str
     score: float
     matched: tuple[str, ...]  # index words that matched, as written in the data

@@ -33,9 +33,10 @@ def fold(text: str) -> str:
 
 @cache
 def _stemmer():
-    import importlib.util
+    import importlib
+    from importlib.machinery import PathFinder  # already loaded by the import system; importlib.util is not
 
-    spec = importlib.util.find_spec("snowballstemmer")
+    spec = PathFinder.find_spec("snowballstemmer")
     if spec is None or not spec.submodule_search_locations:
         return None
     # A private package object pointing at snowballstemmer's folder lets the

@@ -141,7 +141,7 @@ class Wizard:
             self.out.line(f"• {line}", indent=2)
 
     def draft_instructions(self, outcome: Outcome) -> tuple[str, ...]:
-        from ..drafts import say_lines
+        from ..describe import say_lines
 
         return say_lines(self.flow, outcome)
 
