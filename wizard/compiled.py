@@ -86,8 +86,7 @@ def load_cached(flow_file: str, contacts_file: str) -> Flow:
     """The validated flow (and, registered for search, its index), from cache when possible."""
     from .errors import UsageError
     from .files import cache_path
-    from .search import SearchIndex
-    from .search_cache import register
+    from .search_cache import register_plain
 
     try:
         key = _key(_read(contacts_file), _read(flow_file))
@@ -97,7 +96,7 @@ def load_cached(flow_file: str, contacts_file: str) -> Flow:
     try:
         flow_plain, index_plain = marshal.loads(_read(cache))
         flow = from_plain(flow_plain)
-        register(flow, SearchIndex.from_plain(index_plain))
+        register_plain(flow, index_plain)
         return flow
     except (OSError, EOFError, ValueError, TypeError, IndexError):
         pass  # no cache yet, or an unreadable one: rebuild it below

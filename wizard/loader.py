@@ -6,7 +6,6 @@ Every problem is collected and reported at once as `FILE:LINE: message`
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import string
@@ -40,6 +39,10 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \t and \n are fine
+# Escapes in TOML strings that decode to such characters (checked on the raw text).
+_CONTROL_ESCAPE = re.compile(
+    r"\\(?:[bfr]|u00[01][0-9a-fA-F]|u00[89][0-9a-fA-F]|u007[fF]|U0000(?:00[01]|00[89]|007)[0-9a-fA-F])"
+)
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 
 # Template placeholders a flow's texts may use.
@@ -97,6 +100,7 @@ DRAFT_KEYS = {
 FIELD_SPEC_KEYS = {"label": (_STR, True), "placeholder": (_ANY_STR, True)}  # placeholder may be ""
 
 
+_MISSING = object()
 _TYPE_CHECKS = {
     _STR: lambda item: isinstance(item, str),
     _ANY_STR: lambda item: isinstance(item, str),
@@ -138,7 +142,10 @@ class _Doc:
         except RecursionError:
             self.problem(None, "TOML nesting is too deep to be a data file")
             return
-        self._reject_control_characters(self.data, ())
+        # Walk every string only when the text could hold a control character:
+        # a literal one, or a TOML escape that makes one (\b, \f, \r, \u00XX, ...).
+        if _CONTROL.search(text) or _CONTROL_ESCAPE.search(text):
+            self._reject_control_characters(self.data, ())
         self.ok = True
 
     def _reject_control_characters(self, value: Any, path: tuple) -> None:
@@ -197,21 +204,22 @@ class _Doc:
 
     # -- schema helpers ------------------------------------------------
     def table(self, value: Any, path: tuple, spec: dict[str, tuple[str, bool]], what: str) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
+        if type(value) is not dict:
             self.problem(path, f"{what} must be a table")
             return None
-        for key in value:
-            if key not in spec:
-                known = ", ".join(sorted(spec))
+        if not value.keys() <= spec.keys():
+            known = ", ".join(sorted(spec))
+            for key in value.keys() - spec.keys():
                 self.problem((*path, key), f"unknown key '{key}' in {what} (known: {known})")
         for key, (kind, required) in spec.items():
-            if key not in value:
+            item = value.get(key, _MISSING)
+            if item is _MISSING:
                 if required:
                     self.problem(path, f"{what} is missing required key '{key}'")
                 continue
-            item = value[key]
-            ok = _TYPE_CHECKS[kind](item)
-            if not ok:
+            if kind is _STR and type(item) is str and item.strip():
+                continue  # the common case, checked without the general machinery
+            if not _TYPE_CHECKS[kind](item):
                 if isinstance(item, list) and kind.startswith(("list", "array")):
                     bad = next((i for i, v in enumerate(item) if not _TYPE_CHECKS[kind]([v])), 0)
                     found = _type_name(item[bad]) if item else "empty"
@@ -220,7 +228,7 @@ class _Doc:
                     self.problem((*path, key), f"'{key}' in {what} must be a {kind}, not {_type_name(item)}")
             elif kind == _STR and not item.strip():
                 self.problem((*path, key), f"'{key}' in {what} is empty")
-            elif kind == _LIST and any(not v.strip() for v in item):
+            elif kind == _LIST and not all(v.strip() for v in item):
                 self.problem((*path, key), f"'{key}' in {what} has an empty entry")
         return value
 
@@ -252,12 +260,16 @@ def _text(value: Any) -> str:
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+    if type(value) is not list:
+        return ()
+    strings = tuple(value)
+    # table() has reported any non-string entry; keep only the strings here
+    return strings if all(type(v) is str for v in strings) else tuple(v for v in strings if isinstance(v, str))
 
 
 def _check_template(doc: _Doc, path: tuple, text: Any, allowed: frozenset[str], what: str) -> None:
-    if not isinstance(text, str):
-        return
+    if not isinstance(text, str) or "$" not in text:
+        return  # no placeholder: nothing to check (most subjects)
     template = string.Template(text)
     if not template.is_valid():
         doc.problem(path, f"{what}: invalid placeholder syntax (use ${{name}}; write $$ for a dollar sign)")
@@ -515,11 +527,15 @@ def _graph_checks(doc: _Doc, root: str, questions: dict[str, Question], outcomes
     return paths
 
 
-def _content_hash(*docs: dict[str, Any]) -> str:
-    canonical = json.dumps(docs, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+def _content_hash(*blobs: bytes) -> str:
+    """12 hex digits over the files' bytes: any edit, even to a comment, marks a new tree."""
     from _blake2 import blake2b  # hashlib's own blake2b, without hashlib's ~2 ms OpenSSL import
 
-    return blake2b(canonical.encode(), digest_size=6).hexdigest()
+    digest = blake2b(digest_size=6)
+    for blob in blobs:
+        digest.update(len(blob).to_bytes(8, "little"))
+        digest.update(blob)
+    return digest.hexdigest()
 
 
 def load(flow_file: os.PathLike | str, contacts_file: os.PathLike | str) -> Flow:
@@ -546,7 +562,7 @@ def load(flow_file: os.PathLike | str, contacts_file: os.PathLike | str) -> Flow
         say=parts["say"],
         draft=parts["draft"],
         fields=parts["fields"],
-        content_hash=_content_hash(cdoc.data, fdoc.data),
+        content_hash=_content_hash(cdoc.raw, fdoc.raw),
         data_version=version,
         source=str(flow_file),
         paths=paths,

@@ -24,7 +24,7 @@ from bisect import bisect_left
 from collections import namedtuple
 
 from .model import Flow
-from .textnorm import fold, terms, words
+from .textnorm import analyse_words, terms
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
 MAX_QUERY_WORDS = 40
@@ -83,40 +83,59 @@ class SearchIndex:
 def build_index(flow: Flow) -> SearchIndex:
     outcomes = list(flow.outcomes)
     postings: dict[str, dict[int, tuple[float, str]]] = {}
+    analysed: dict[str, list[tuple[str, str]]] = {}  # labels recur along paths: analyse each text once
 
-    analysed: dict[str, list[tuple[str, str]]] = {}  # ancestors' labels recur: analyse each text once
-
-    def add(i: int, text: str, weight: float) -> None:
+    def analyse(text: str) -> list[tuple[str, str]]:
+        """(stem, the word as written) for each meaningful word of `text`."""
         pairs = analysed.get(text)
         if pairs is None:
-            shown = {fold(w): w for w in words(text)}
-            pairs = analysed[text] = [(st, shown.get(sf, sf)) for st, sf in terms(text) if len(st) >= 2]
-        for stem_, word in pairs:
-            slot = postings.setdefault(stem_, {})
-            if slot.get(i, (0.0, ""))[0] < weight:
-                slot[i] = (weight, word)
+            pairs = analysed[text] = [(stem_, word) for stem_, word in analyse_words(text) if len(stem_) >= 2]
+        return pairs
+
+    def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
+        for stem_, word in analyse(text):
+            if terms_.get(stem_, (0.0,))[0] < weight:
+                terms_[stem_] = (weight, word)
+
+    # The words an outcome inherits from the options above it, shared by every
+    # outcome under the same prefix of the path (a 10,000-node tree has many).
+    inherited: dict[tuple, dict[str, tuple[float, str]]] = {(): {}}
+
+    def above(prefix: tuple) -> dict[str, tuple[float, str]]:
+        found = inherited.get(prefix)
+        if found is None:
+            found = dict(above(prefix[:-1]))
+            qid, opt_id = prefix[-1]
+            option = flow.questions[qid].option(opt_id)
+            put(found, option.label, W_PATH)  # type: ignore[union-attr]
+            for keyword in option.keywords:  # type: ignore[union-attr]
+                put(found, keyword, W_PATH)
+            inherited[prefix] = found
+        return found
 
     for i, oid in enumerate(outcomes):
         outcome = flow.outcomes[oid]
         contact = flow.contacts[outcome.contact]
-        add(i, outcome.title, W_TITLE)
+        path = flow.paths.get(oid, ())
+        terms_ = dict(above(path[:-1]))
+        if path:
+            qid, opt_id = path[-1]
+            option = flow.questions[qid].option(opt_id)
+            put(terms_, option.label, W_LABEL)  # type: ignore[union-attr]
+            put(terms_, option.hint, W_PATH)  # type: ignore[union-attr]  # ancestors' hints summarise siblings: left out
+            for keyword in option.keywords:  # type: ignore[union-attr]
+                put(terms_, keyword, W_PATH)
+        put(terms_, contact.name, W_CONTACT)
         if outcome.topic:
-            add(i, outcome.topic, W_TITLE)
+            put(terms_, outcome.topic, W_TITLE)
         else:  # a general outcome stands for all of its contact's topics
             for topic in contact.topics:
-                add(i, topic, W_CONTACT)
+                put(terms_, topic, W_CONTACT)
         for keyword in outcome.keywords:
-            add(i, keyword, W_KEYWORD)
-        add(i, contact.name, W_CONTACT)
-        path = flow.paths.get(oid, ())
-        for depth, (qid, opt_id) in enumerate(path):
-            option = flow.questions[qid].option(opt_id)
-            last = depth == len(path) - 1
-            add(i, option.label, W_LABEL if last else W_PATH)  # type: ignore[union-attr]
-            if last:  # an ancestor's hint summarises its siblings too: noise here
-                add(i, option.hint, W_PATH)  # type: ignore[union-attr]
-            for keyword in option.keywords:  # type: ignore[union-attr]
-                add(i, keyword, W_PATH)
+            put(terms_, keyword, W_KEYWORD)
+        put(terms_, outcome.title, W_TITLE)
+        for stem_, entry in terms_.items():
+            postings.setdefault(stem_, {})[i] = entry
     n = max(len(outcomes), 1)
     idf = {s: math.log(1.0 + n / len(p)) for s, p in postings.items()}
     return SearchIndex(outcomes, postings, idf, sorted(postings))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .model import Flow
-from .search import SearchIndex, build_index
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .model import Flow
+    from .search import SearchIndex
 
+# Plain indexes read from the compiled cache, turned into SearchIndex on first
+# use: commands that never search (outcomes, draft) do not import search.py.
+_plain: dict[str, tuple] = {}
 _built: dict[str, SearchIndex] = {}
 
 
@@ -12,12 +17,15 @@ def _key(flow: Flow) -> str:
     return f"{flow.id}:{flow.content_hash}"
 
 
-def register(flow: Flow, index: SearchIndex) -> None:
-    _built[_key(flow)] = index
+def register_plain(flow: Flow, plain: tuple) -> None:
+    _plain[_key(flow)] = plain
 
 
 def load_index(flow: Flow) -> SearchIndex:
+    from .search import SearchIndex, build_index
+
     key = _key(flow)
     if key not in _built:
-        _built[key] = build_index(flow)
+        plain = _plain.pop(key, None)
+        _built[key] = SearchIndex.from_plain(plain) if plain is not None else build_index(flow)
     return _built[key]

@@ -77,3 +77,8 @@ def words(text: str) -> list[str]:
 def terms(text: str, *, keep_stopwords: bool = False) -> list[tuple[str, str]]:
     """(stem, folded surface) pairs for every meaningful word of `text`."""
     return [(stem(w), fold(w)) for w in words(text) if keep_stopwords or w not in STOPWORDS]
+
+
+def analyse_words(text: str) -> list[tuple[str, str]]:
+    """(stem, the word as written) for every meaningful word: index building's one pass."""
+    return [(stem(w), w) for w in words(text) if w not in STOPWORDS]

@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...describe import channel_line, open_info
-from ...drafts import render_text, say_lines
+from ...describe import channel_line, open_info, say_lines
+from ...drafts import render_text
 from ...engine import Session
 from ...model import Outcome, Question
 from ...spoken import spoken
