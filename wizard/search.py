@@ -93,8 +93,9 @@ def build_index(flow: Flow) -> SearchIndex:
         return pairs
 
     def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
-        for stem_, word in analyse(text):
-            if terms_.get(stem_, (0.0,))[0] < weight:
+        for stem_, word in analysed.get(text) or analyse(text):
+            held = terms_.get(stem_)
+            if held is None or held[0] < weight:
                 terms_[stem_] = (weight, word)
 
     # The words an outcome inherits from the options above it, shared by every
@@ -135,7 +136,11 @@ def build_index(flow: Flow) -> SearchIndex:
             put(terms_, keyword, W_KEYWORD)
         put(terms_, outcome.title, W_TITLE)
         for stem_, entry in terms_.items():
-            postings.setdefault(stem_, {})[i] = entry
+            slot = postings.get(stem_)
+            if slot is None:
+                postings[stem_] = {i: entry}
+            else:
+                slot[i] = entry
     n = max(len(outcomes), 1)
     idf = {s: math.log(1.0 + n / len(p)) for s, p in postings.items()}
     return SearchIndex(outcomes, postings, idf, sorted(postings))

@@ -11,7 +11,7 @@ import re
 import sys
 from functools import cache
 
-_TOKEN = re.compile(r"[0-9a-zåäöšž]+")
+_HYPHENATED = re.compile(r"[0-9a-zåäöšž]+(?:-[0-9a-zåäöšž]+)*")  # words, hyphenated compounds whole
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "o", "š": "s", "ž": "z", "é": "e", "ü": "u"})
 
 # Words that carry no routing meaning in callers' speech.
@@ -66,11 +66,13 @@ def words(text: str) -> list[str]:
     "y-tunnuksen" meets both "tunnus" and "ytunnus".
     """
     out: list[str] = []
-    for chunk in text.lower().split():
-        parts = _TOKEN.findall(chunk)
-        out.extend(parts)
-        if len(parts) > 1 and "-" in chunk:
+    for group in _HYPHENATED.findall(text.lower()):
+        if "-" in group:
+            parts = group.split("-")
+            out.extend(parts)
             out.append("".join(parts))
+        else:
+            out.append(group)
     return out
 
 
