@@ -88,6 +88,10 @@ def load_cached(flow_file: str, contacts_file: str) -> Flow:
     from .files import cache_path
     from .search_cache import register_plain
 
+    if os.environ.get("KELA_OHJAUS_NO_CACHE"):  # measuring the cache's worth, or debugging
+        from .loader import load
+
+        return load(flow_file, contacts_file)
     try:
         key = _key(_read(contacts_file), _read(flow_file))
     except OSError as exc:
