@@ -14,7 +14,6 @@ from wizard.engine import Session
 from wizard.model import Flow
 from wizard.tui.app import KelaApp
 from wizard.tui.screens.dialogs import ConfirmScreen, FileNameScreen
-from wizard.tui.screens.main import MainScreen
 from wizard.tui.widgets.flow_tree import FlowTree
 
 from .conftest import fixed_clock
@@ -203,19 +202,27 @@ async def test_markup_in_data_and_fields_is_shown_literally(flow: Flow):
         assert "[red]Oy[/red]" in text_of(app, "draft")
 
 
-async def test_narrow_terminal_keeps_the_address_in_view(flow: Flow):
+@pytest.mark.parametrize(
+    ("size", "layout", "outcome", "address"),
+    [
+        ((80, 24), "-wide", "tulkkaus_kohdentaminen", "kuntoutus_tulkkaus@kela.fi"),
+        ((60, 20), "-narrow", "tulkkaus_sopimusmuutokset", "kuntoutus_tulkkaus_sopimuksenhallinta@kela.fi"),
+    ],
+)
+async def test_opening_an_outcome_brings_its_address_into_view(flow: Flow, size, layout, outcome, address):
     app = make_app(flow)
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        assert app.screen.has_class("-narrow")
-        app.open_outcome("kela_sivusto")
+        assert app.screen.has_class(layout)  # below 80 columns the detail moves under the tree
+        app.open_outcome("kela_sivusto")  # scroll somewhere first
         await pilot.pause()
-        app.open_outcome("tulkkaus_sopimusmuutokset")
+        app.open_outcome(outcome)
         await pilot.pause()
-        address = app.screen.query_one("#address")
+        shown = app.screen.query_one("#address")
         detail = app.screen.query_one("#detail")
-        assert address.region.y >= detail.region.y
-        assert address.region.y < detail.region.bottom  # visible inside the detail pane
+        assert detail.region.y <= shown.region.y < detail.region.bottom  # visible inside the pane
+        assert address in text_of(app, "address")
+        assert "Kerro viestissä" in text_of(app, "say")
 
 
 async def test_quit_exits_zero(flow: Flow):
@@ -269,21 +276,3 @@ def test_real_terminal_under_tmux(tmp_path: Path):
         term.wait_for("kuntoutus_sopimushallinta@kela.fi")
         term.keys("q")
         term.wait_for_exit(0)
-
-
-def test_screen_class_is_main(flow: Flow):
-    assert MainScreen.BINDINGS and KelaApp.CSS_PATH == "app.tcss"
-
-
-async def test_usable_at_80x24(flow: Flow):
-    app = make_app(flow)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert app.screen.has_class("-wide")
-        app.open_outcome("tulkkaus_kohdentaminen")
-        await pilot.pause()
-        address = app.screen.query_one("#address")
-        detail = app.screen.query_one("#detail")
-        assert detail.region.y <= address.region.y < detail.region.bottom
-        assert "kuntoutus_tulkkaus@kela.fi" in text_of(app, "address")
-        assert "Kerro viestissä" in text_of(app, "say")

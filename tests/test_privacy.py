@@ -8,7 +8,6 @@ import io
 import json
 import os
 import signal
-import subprocess
 import tomllib
 from argparse import Namespace
 from email import message_from_bytes
@@ -257,20 +256,7 @@ def test_kill_9_mid_call_then_resume_continues(tmp_path: Path):
         term.wait_for("Mitä kuntoutuspalveluihin liittyvä asiasi koskee?")
         term.type("sopimuskauden", enter=True)
         term.wait_for("Mikä sopimuskauden aikainen muutos on kyseessä?")
-        pid = (
-            int(
-                subprocess.run(
-                    ["pgrep", "-f", f"KELA_OHJAUS_HOME={tmp_path}|wizard wizard --no-log"],
-                    capture_output=True,
-                    text=True,
-                ).stdout.split()[0]
-            )
-            if False
-            else None
-        )
-        for line in subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout.splitlines():
-            if "-m wizard wizard --no-log" in line and "sh -c" not in line and "tmux" not in line:
-                pid = int(line.split()[0])
+        pid = term.program_pid()
         assert pid, "wizard process not found"
         os.kill(pid, signal.SIGKILL)
         term.wait_for_exit(137)

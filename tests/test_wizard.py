@@ -170,7 +170,8 @@ def test_real_terminal_under_tmux(tmp_path: Path):
     from .tmux import Tmux
 
     with Tmux(["-m", "wizard", "wizard", "--no-log"], home=tmp_path) as term:
-        term.wait_for("Mitä yhteydenottosi koskee?")
+        first = term.wait_for("Mitä yhteydenottosi koskee?")
+        assert "↳ terapioiden sopimukset" in first and "Description" not in first  # the hint, in Finnish
         term.type("1", enter=True)
         term.wait_for("Minkä Kelan vakuutuspiirin")
         term.type("pohj", enter=True)

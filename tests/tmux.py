@@ -47,6 +47,14 @@ class Tmux:
     def __exit__(self, *exc) -> None:
         subprocess.run([self.tmux, "kill-session", "-t", self.name], capture_output=True)
 
+    def program_pid(self) -> int | None:
+        """The program's pid: the child of the pane's shell (which waits to record the exit code)."""
+        shell = subprocess.run(
+            [self.tmux, "display-message", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True
+        ).stdout.strip()
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", shell], capture_output=True, text=True).stdout.split()
+        return int(children[0]) if children else None
+
     def screen(self) -> str:
         return subprocess.run(
             [self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True

@@ -48,11 +48,24 @@ class PromptIO:
         return extra
 
 
-def _add_finnish_filter_keys(question: questionary.Question) -> None:
+_DESCRIPTION = "  Description: "  # questionary's hard-coded English label for a choice's hint
+
+
+def _finnish(question: questionary.Question) -> None:
+    """Finnish letters filter the list; the hint under the list is shown without an English label."""
     app = question.application
     control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
     if control is None or app.key_bindings is None:
         return
+    tokens = control.text  # the control renders through this callable (set in its __init__)
+
+    def without_english_label():
+        return [
+            (style, "  ↳ " + text[len(_DESCRIPTION) :]) if text.startswith(_DESCRIPTION) else (style, text)
+            for style, text, *_ in tokens()
+        ]
+
+    control.text = without_english_label
     for char in FINNISH_KEYS:
 
         def handler(event, char: str = char) -> None:
@@ -101,7 +114,7 @@ def select(
         qmark="?",
         **io.kwargs(),
     )
-    _add_finnish_filter_keys(question)
+    _finnish(question)
     return question.unsafe_ask()
 
 
