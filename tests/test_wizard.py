@@ -180,3 +180,18 @@ def test_real_terminal_under_tmux(tmp_path: Path):
         assert "pohjoinenvp.terapiasopimukset@kela.fi" in screen
         term.keys("C-c")
         term.wait_for_exit(130)
+
+
+def test_several_flows_ask_which_first(tmp_path: Path, monkeypatch):
+    from wizard.locate import default_flows
+
+    shipped = Path(default_flows()[0])
+    other = tmp_path / "toinen.toml"
+    other.write_text(
+        shipped.read_text(encoding="utf-8").replace('id = "kuntoutus"', 'id = "toinen"', 1), encoding="utf-8"
+    )
+    monkeypatch.setattr("wizard.locate.default_flows", lambda: [str(shipped), str(other)])
+    code, out = drive(pick("toinen") + pick("1") + pick("Keskinen") + SKIP_FIELDS + QUIT)
+    assert code == 0
+    assert "keskinenvp.terapiasopimukset@kela.fi" in out
+    assert "päätöspuu toinen@" in out  # the draft came from the flow picked first
