@@ -129,7 +129,8 @@ def test_replay_bad_files(tmp_path: Path):
     junk = tmp_path / "junk.toml"
     junk.write_bytes(b"\xff\xfe not toml")
     assert run("replay", str(junk)).returncode == 1
-    assert run("replay", str(tmp_path / "missing.toml")).returncode == 1
+    assert run("replay", str(tmp_path / "missing.toml")).returncode == 2  # a missing file is a usage error
+    assert run("replay", str(tmp_path)).returncode == 2
 
 
 def test_find_json_and_no_match():

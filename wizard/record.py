@@ -11,7 +11,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from .engine import Answer, Session
-from .errors import InputError
+from .errors import InputError, UsageError
 from .model import FIELD_KEYS, Flow
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
@@ -101,9 +101,9 @@ def load_record(flow: Flow, path: Path) -> Replayed:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found (tiedostoa ei löydy)") from None
+        raise UsageError(f"{path}: file not found (tiedostoa ei löydy)") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
+        raise UsageError(f"{path}: is a directory (hakemisto, ei tiedosto)") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise InputError(f"{path}: not a valid TOML record: {exc}") from None
     except OSError as exc:
