@@ -19,7 +19,8 @@ EXE = shutil.which("kela-ohjaus") or str(Path(sys.executable).parent / "kela-ohj
 
 
 def run(*args: str, cwd: Path | None = None, home: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KELA_OHJAUS_HOME": str(home or cwd or Path.cwd())}
+    # The autouse fixture's private home, unless the test gives one: never the checkout.
+    env = {**os.environ, "KELA_OHJAUS_HOME": str(home or cwd or os.environ["KELA_OHJAUS_HOME"])}
     result = subprocess.run([EXE, *args], capture_output=True, cwd=cwd, env=env, timeout=60, stdin=subprocess.DEVNULL)
     assert b"Traceback" not in result.stderr, result.stderr.decode()
     return result
