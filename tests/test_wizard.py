@@ -195,3 +195,24 @@ def test_several_flows_ask_which_first(tmp_path: Path, monkeypatch):
     assert code == 0
     assert "keskinenvp.terapiasopimukset@kela.fi" in out
     assert "päätöspuu toinen@" in out  # the draft came from the flow picked first
+
+
+def test_clipboard_uses_a_tool_when_there_is_one(tmp_path: Path, monkeypatch):
+    from wizard.clipboard import copy
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert copy("x") is None  # no tool: the wizard says so
+    received = tmp_path / "received"
+    tool = tmp_path / "pbcopy"
+    tool.write_text(f"#!/bin/sh\n/bin/cat > {received}\n")
+    tool.chmod(0o755)
+    assert copy("Hei, äö") == "pbcopy"
+    assert received.read_text(encoding="utf-8") == "Hei, äö"
+
+
+def test_copy_action_says_when_no_clipboard_exists(monkeypatch):
+    monkeypatch.setattr("wizard.clipboard.copy", lambda text: None)
+    code, out = drive(pick("1") + pick("Eteläinen") + SKIP_FIELDS + pick("Kopioi") + QUIT)
+    assert code == 0 and "Leikepöytää ei ole käytettävissä" in out

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 
 # (command, needs) in order of preference; `needs` is an env var that must be set.
 _TOOLS = (
@@ -29,6 +28,4 @@ def copy(text: str) -> str | None:
         except (OSError, subprocess.SubprocessError):
             continue
         return command[0]
-    if sys.platform == "win32":  # pragma: no cover - not tested on Linux CI
-        return None
     return None
