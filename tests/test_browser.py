@@ -276,3 +276,29 @@ def test_real_terminal_under_tmux(tmp_path: Path):
         term.wait_for("kuntoutus_sopimushallinta@kela.fi")
         term.keys("q")
         term.wait_for_exit(0)
+
+
+def test_a_crash_in_the_browser_exits_70_and_keeps_the_call(monkeypatch, tmp_path: Path, capsys):
+    from wizard.cli import main
+    from wizard.tui import app as tui_app
+
+    monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path))
+    monkeypatch.setattr(tui_app, "_is_terminal", lambda: True)
+
+    def crash_mid_call(self):  # what KelaApp._fatal_error leaves behind after an error
+        self.session.jump_to("sopimus_tilat")
+        self.crash = RuntimeError("boom")
+
+    monkeypatch.setattr(tui_app.KelaApp, "run", crash_mid_call)
+    assert main(["browse", "--no-log"]) == 70
+    err = capsys.readouterr().err
+    assert "Odottamaton virhe (RuntimeError)" in err and "Traceback" not in err
+    assert list((tmp_path / "state").glob("crash-*.txt"))
+    assert 'outcome = "sopimus_tilat"' in (tmp_path / "state" / "autosave-kuntoutus.toml").read_text(encoding="utf-8")
+
+
+def test_browse_without_a_terminal_exits_2(capsys):
+    from wizard.cli import main
+
+    assert main(["browse"]) == 2
+    assert "find" in capsys.readouterr().err

@@ -63,10 +63,14 @@ class KelaApp(App[int]):
         autosave.clear(self.session.flow.id)
 
 
+def _is_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
+
+
 def run_browser(args: Any) -> int:
     from ..locate import load_default
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") == "dumb":
+    if not _is_terminal():
         sys.stderr.write(
             "kela-ohjaus browse tarvitsee päätteen. Skripteissä käytä: kela-ohjaus find, draft, replay, outcomes.\n"
         )
@@ -91,5 +95,6 @@ def run_browser(args: Any) -> int:
         autosave.save(session)
         raise
     if app.crash is not None:
+        autosave.save(session)  # the call survives the crash: `browse --resume`
         raise app.crash  # cli.main writes the crash report and exits 70
     return EXIT_OK if result is None else int(result)
