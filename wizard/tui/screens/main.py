@@ -28,15 +28,16 @@ from .dialogs import ConfirmScreen, FileNameScreen, HelpScreen
 
 class MainScreen(Screen[None]):
     BINDINGS = [
+        # Short descriptions: all of them fit in the Footer at 80 columns.
         Binding("slash", "search", "Haku", key_display="/"),
         Binding("right", "open", "Avaa", show=False),
         Binding("backspace,left", "back", "Takaisin", key_display="←"),
-        Binding("c", "copy_draft", "Kopioi luonnos"),
-        Binding("a", "copy_address", "Kopioi osoite"),
+        Binding("c", "copy_draft", "Kopioi"),
+        Binding("a", "copy_address", "Osoite"),
         Binding("e", "edit_fields", "Tiedot"),
-        Binding("s", "save_eml", "Tallenna .eml"),
-        Binding("r", "save_record", "Tallenna tallenne"),
-        Binding("n", "new_call", "Uusi puhelu"),
+        Binding("s", "save_eml", ".eml"),
+        Binding("r", "save_record", "Tallenne"),
+        Binding("n", "new_call", "Uusi"),
         Binding("question_mark", "help", "Ohje", key_display="?"),
         Binding("q", "quit", "Lopeta"),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -45,10 +46,17 @@ class NodeDetail(VerticalScroll):
 
     def _show_question(self, question: Question) -> None:
         self._set("node-title", question.text)
-        lines = [f"{n}. {o.label}" + (f"\n   {o.hint}" if o.hint else "") for n, o in enumerate(question.options, 1)]
-        help_text = f"{question.help}\n\n" if question.help else ""
+        listing = Text()  # rich Text: styled, and never parsed as markup
+        if question.help:
+            listing.append(question.help + "\n\n", style="italic")
+        for number, option in enumerate(question.options, 1):
+            listing.append(f"{number}. {option.label}\n", style="bold")
+            if option.hint:
+                listing.append(f"   {option.hint}\n", style="dim")
         self._set("address", "", visible=False)
-        self._set("contact-card", help_text + "\n".join(lines))
+        card = self.query_one("#contact-card", Static)
+        card.update(listing)
+        card.display = True
         self._set("say", "Avaa vaihtoehto puusta (Enter tai →) tai hae (/).")
         self._set("draft", "", visible=False)
         self.scroll_home(animate=False)
@@ -66,8 +74,10 @@ class NodeDetail(VerticalScroll):
             card.append(f"Lähettäjä: {contact.sender}")
         if outcome.topic:
             card.append(f"Aihe Kelan sivulla: {outcome.topic}")
-        if contact.topics:
-            card.append("Aiheet: " + "; ".join(contact.topics))
+        others = [t for t in contact.topics if t != outcome.topic]
+        if others:
+            label = "Muut aiheet samaan osoitteeseen" if outcome.topic else "Aiheet"
+            card.append(f"{label}: " + "; ".join(others))
         opened = open_info(contact, now)
         if opened:
             card.append(f"Aukiolo: {opened['text']}")
