@@ -35,10 +35,14 @@ class KelaApp(App[int]):
     ) -> None:
         super().__init__()
         self.session = session
-        self.index: SearchIndex = load_index(session.flow)
         self.save_dir = str(save_dir)
         self.on_finish = on_finish or (lambda session, how: None)
         self.crash: BaseException | None = None
+
+    @property
+    def index(self) -> SearchIndex:
+        """The shared search index, made on the first search (not every start needs one)."""
+        return load_index(self.session.flow)
 
     def _fatal_error(self) -> None:
         # Textual would print a full traceback with locals (which may hold a
