@@ -6,17 +6,19 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
 from .. import autosave
 from ..engine import Session
 from ..errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
-from ..search import SearchIndex
 from ..search_cache import load_index
 from .commands import OutcomeSearch
 from .screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from ..search import SearchIndex
 
 
 class KelaApp(App[int]):
