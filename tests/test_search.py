@@ -93,3 +93,24 @@ def build_index_cached(flow: Flow):
     if "ix" not in _CACHE:
         _CACHE["ix"] = build_index(flow)
     return _CACHE["ix"]
+
+
+def test_a_very_deep_tree_loads_and_searches(tmp_path):
+    """Deeper than Python's recursion limit: nothing in loading or indexing may recurse per level."""
+    from wizard.loader import load
+
+    depth = 1500
+    parts = ['[flow]\nid = "syva"\ntitle = "Syvä"\nroot = "q0"\n']
+    for level in range(depth):
+        target = f"q{level + 1}" if level + 1 < depth else "loppu"
+        parts.append(f'[question.q{level}]\ntext = "Taso {level}?"\n')
+        parts.append(f'[[question.q{level}.option]]\nid = "v"\nlabel = "taso {level}"\nnext = "{target}"\n')
+    parts.append('[outcome.loppu]\ntitle = "Pohjalla remontti"\ncontact = "mail"\nsubject = "Pohja"\n')
+    template = (FIXTURES / "valid" / "flow.toml").read_text(encoding="utf-8")
+    parts.append(template[template.index("[say]") :])
+    flow_file = tmp_path / "syva.toml"
+    flow_file.write_text("\n".join(parts), encoding="utf-8")
+    flow = load(flow_file, FIXTURES / "valid" / "contacts.toml")
+    assert len(flow.paths["loppu"]) == depth
+    hits = search(build_index(flow), "remontti")
+    assert hits[0].outcome == "loppu"

@@ -104,43 +104,65 @@ def build_index(flow: Flow) -> SearchIndex:
 
     def above(prefix: tuple) -> dict[str, tuple[float, str]]:
         found = inherited.get(prefix)
-        if found is None:
-            found = dict(above(prefix[:-1]))
-            qid, opt_id = prefix[-1]
+        if found is not None:
+            return found
+        known = len(prefix) - 1  # iterative, not recursive: a path may be deeper than the stack
+        while prefix[:known] not in inherited:
+            known -= 1
+        found = inherited[prefix[:known]]
+        for depth in range(known, len(prefix)):
+            found = dict(found)
+            qid, opt_id = prefix[depth]
             option = flow.questions[qid].option(opt_id)
             put(found, option.label, W_PATH)  # type: ignore[union-attr]
             for keyword in option.keywords:  # type: ignore[union-attr]
                 put(found, keyword, W_PATH)
-            inherited[prefix] = found
+            inherited[prefix[: depth + 1]] = found
         return found
+
+    # Inherited words go in per path prefix, for all its outcomes at once
+    # (dict.fromkeys/update run in C); only each outcome's own words loop here.
+    by_prefix: dict[tuple, list[int]] = {}
+    for i, oid in enumerate(outcomes):
+        by_prefix.setdefault(flow.paths.get(oid, ())[:-1], []).append(i)
+    for prefix, members in by_prefix.items():
+        for stem_, entry in above(prefix).items():
+            slot = postings.get(stem_)
+            if slot is None:
+                postings[stem_] = dict.fromkeys(members, entry)
+            else:
+                slot.update(dict.fromkeys(members, entry))
 
     for i, oid in enumerate(outcomes):
         outcome = flow.outcomes[oid]
         contact = flow.contacts[outcome.contact]
         path = flow.paths.get(oid, ())
-        terms_ = dict(above(path[:-1]))
+        own: dict[str, tuple[float, str]] = {}
         if path:
             qid, opt_id = path[-1]
             option = flow.questions[qid].option(opt_id)
-            put(terms_, option.label, W_LABEL)  # type: ignore[union-attr]
-            put(terms_, option.hint, W_PATH)  # type: ignore[union-attr]  # ancestors' hints summarise siblings: left out
+            put(own, option.label, W_LABEL)  # type: ignore[union-attr]
+            put(own, option.hint, W_PATH)  # type: ignore[union-attr]  # ancestors' hints summarise siblings: left out
             for keyword in option.keywords:  # type: ignore[union-attr]
-                put(terms_, keyword, W_PATH)
-        put(terms_, contact.name, W_CONTACT)
+                put(own, keyword, W_PATH)
+        put(own, contact.name, W_CONTACT)
         if outcome.topic:
-            put(terms_, outcome.topic, W_TITLE)
+            put(own, outcome.topic, W_TITLE)
         else:  # a general outcome stands for all of its contact's topics
             for topic in contact.topics:
-                put(terms_, topic, W_CONTACT)
+                put(own, topic, W_CONTACT)
         for keyword in outcome.keywords:
-            put(terms_, keyword, W_KEYWORD)
-        put(terms_, outcome.title, W_TITLE)
-        for stem_, entry in terms_.items():
-            slot = postings.get(stem_)
-            if slot is None:
-                postings[stem_] = {i: entry}
-            else:
-                slot[i] = entry
+            put(own, keyword, W_KEYWORD)
+        put(own, outcome.title, W_TITLE)
+        from_above = above(path[:-1])
+        for stem_, entry in own.items():
+            held = from_above.get(stem_)
+            if held is None or held[0] < entry[0]:  # inherited words win ties, as before
+                slot = postings.get(stem_)
+                if slot is None:
+                    postings[stem_] = {i: entry}
+                else:
+                    slot[i] = entry
     n = max(len(outcomes), 1)
     idf = {s: math.log(1.0 + n / len(p)) for s, p in postings.items()}
     return SearchIndex(outcomes, postings, idf, sorted(postings))

@@ -65,8 +65,11 @@ def words(text: str) -> list[str]:
     A hyphenated compound gives its parts and the joined word, so that
     "y-tunnuksen" meets both "tunnus" and "ytunnus".
     """
+    lowered = text.lower()
+    if "-" not in lowered:  # the common case: one findall does it
+        return _HYPHENATED.findall(lowered)
     out: list[str] = []
-    for group in _HYPHENATED.findall(text.lower()):
+    for group in _HYPHENATED.findall(lowered):
         if "-" in group:
             parts = group.split("-")
             out.extend(parts)

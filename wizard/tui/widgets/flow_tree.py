@@ -13,14 +13,7 @@ from textual.widgets.tree import TreeNode
 from ...model import Flow
 
 # Short channel marks, so outcomes are told apart at a glance without colour.
-CHANNEL_MARKS = {
-    "email": "✉",
-    "phone": "☎",
-    "chat": "💬",
-    "extranet": "⚙",
-    "contact-person": "👤",
-    "web": "🌐",
-}
+# Outcomes are marked by channel in plain ASCII: every terminal font has these.
 CHANNEL_MARKS_ASCII = {
     "email": "@",
     "phone": "T",
@@ -71,19 +64,20 @@ class FlowTree(Tree[TreeData]):
         self.root.expand()
 
     def _add_children(self, parent: TreeNode[TreeData], question_id: str, steps: Steps) -> None:
-        question = self.flow.questions[question_id]
-        for option in question.options:
-            here = (*steps, (question_id, option.id))
-            if option.next in self.flow.questions:
-                label = Text(f"{option.label} ›")
-                node = parent.add(label, data=TreeData(option.next, here))
-                self._add_children(node, option.next, here)
-            else:
-                contact = self.flow.contact_of(self.flow.outcomes[option.next])
-                mark = CHANNEL_MARKS_ASCII[contact.kind]
-                label = Text.assemble((f"[{mark}] ", "bold"), option.label)
-                node = parent.add_leaf(label, data=TreeData(option.next, here))
-            self.by_steps[here] = node
+        # An explicit stack, not recursion: a tree may be deeper than Python's stack.
+        pending = [(parent, question_id, steps)]
+        while pending:
+            parent, question_id, steps = pending.pop()
+            for option in self.flow.questions[question_id].options:
+                here = (*steps, (question_id, option.id))
+                if option.next in self.flow.questions:
+                    node = parent.add(Text(f"{option.label} ›"), data=TreeData(option.next, here))
+                    pending.append((node, option.next, here))
+                else:
+                    contact = self.flow.contact_of(self.flow.outcomes[option.next])
+                    label = Text.assemble((f"[{CHANNEL_MARKS_ASCII[contact.kind]}] ", "bold"), option.label)
+                    node = parent.add_leaf(label, data=TreeData(option.next, here))
+                self.by_steps[here] = node
 
     def reveal(self, steps: Steps) -> None:
         """Expand the ancestors of the position `steps` and put the cursor on it."""
