@@ -12,8 +12,8 @@ from textual.widgets.tree import TreeNode
 
 from ...model import Flow
 
-# Short channel marks, so outcomes are told apart at a glance without colour.
-# Outcomes are marked by channel in plain ASCII: every terminal font has these.
+# Channel marks, so outcomes are told apart at a glance without colour; plain
+# ASCII, which every terminal font has.
 CHANNEL_MARKS_ASCII = {
     "email": "@",
     "phone": "T",
