@@ -216,3 +216,12 @@ def test_copy_action_says_when_no_clipboard_exists(monkeypatch):
     monkeypatch.setattr("wizard.clipboard.copy", lambda text: None)
     code, out = drive(pick("1") + pick("Eteläinen") + SKIP_FIELDS + pick("Kopioi") + QUIT)
     assert code == 0 and "Leikepöytää ei ole käytettävissä" in out
+
+
+def test_mail_link_is_shown_when_there_is_no_desktop(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    code, out = drive(pick("1") + pick("Itäinen") + SKIP_FIELDS + pick("Avaa") + QUIT)
+    assert code == 0
+    assert "Sähköpostiohjelmaa ei voitu avata" in out
+    assert "mailto:itainenvp.terapiasopimukset@kela.fi?subject=" in out

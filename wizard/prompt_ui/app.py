@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,7 @@ class Wizard:
         session: Session,
         io: PromptIO | None = None,
         console: Console | None = None,
-        open_url: Callable[[str], bool] = webbrowser.open,
+        open_url: Callable[[str], bool] | None = None,
         copy: Callable[[str], str | None] | None = None,
         on_finish: Callable[[Session, str], None] | None = None,
     ) -> None:
@@ -48,6 +47,8 @@ class Wizard:
         self.flow: Flow = session.flow
         self.io = io or PromptIO()
         self.out = console or Console()
+        if open_url is None:
+            from ..clipboard import open_link as open_url
         self.open_url = open_url
         self.copy = copy
         self.on_finish = on_finish or (lambda session, how: None)
