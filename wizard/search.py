@@ -89,7 +89,7 @@ def build_index(flow: Flow) -> SearchIndex:
         """(stem, the word as written) for each meaningful word of `text`."""
         pairs = analysed.get(text)
         if pairs is None:
-            pairs = analysed[text] = [(stem_, word) for stem_, word in analyse_words(text) if len(stem_) >= 2]
+            pairs = analysed[text] = analyse_words(text)
         return pairs
 
     def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:

@@ -85,5 +85,13 @@ def terms(text: str, *, keep_stopwords: bool = False) -> list[tuple[str, str]]:
 
 
 def analyse_words(text: str) -> list[tuple[str, str]]:
-    """(stem, the word as written) for every meaningful word: index building's one pass."""
-    return [(stem(w), w) for w in words(text) if w not in STOPWORDS]
+    """(stem, the word as written) for every meaningful word: index building's one pass.
+
+    Stems shorter than two letters carry no meaning for search and are left out."""
+    pairs = []
+    for word in words(text):
+        if word not in STOPWORDS:
+            stemmed = stem(word)
+            if len(stemmed) >= 2:
+                pairs.append((stemmed, word))
+    return pairs
