@@ -93,7 +93,12 @@ def build_index(flow: Flow) -> SearchIndex:
         return pairs
 
     def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
-        for stem_, word in analysed.get(text) or analyse(text):
+        pairs = analysed.get(text)
+        if pairs is None:
+            if not text:  # an option without a hint, say
+                return
+            pairs = analyse(text)
+        for stem_, word in pairs:
             held = terms_.get(stem_)
             if held is None or held[0] < weight:
                 terms_[stem_] = (weight, word)
