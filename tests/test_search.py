@@ -51,6 +51,23 @@ def test_search_quality_bar(index, capsys):
     assert top3 / n >= 0.97
 
 
+HOLDOUT = tomllib.loads((FIXTURES.parent / "search_holdout.toml").read_text(encoding="utf-8"))["scenario"]
+
+
+def test_held_out_phrasings(index, capsys):
+    """Phrasings never used for tuning: the honest figure for new callers, guarded against regressions."""
+    top1 = top3 = 0
+    for scenario in HOLDOUT:
+        hits = [h.outcome for h in search(index, scenario["query"], 3)]
+        top1 += hits[:1] == [scenario["outcome"]]
+        top3 += scenario["outcome"] in hits
+    n = len(HOLDOUT)
+    with capsys.disabled():
+        print(f"\nheld-out: top-1 {top1}/{n} = {top1 / n:.1%}, top-3 {top3}/{n} = {top3 / n:.1%}")
+    assert n >= 20
+    assert top1 / n >= 0.8 and top3 / n >= 0.9
+
+
 def test_hits_say_which_words_matched(index):
     hit = search(index, "laskuttajan vaihto", 1)[0]
     assert hit.outcome == "sopimus_laskuttaja"

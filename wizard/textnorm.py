@@ -23,6 +23,7 @@ STOPWORDS = frozenset(
     kelalle kelaan kelaa kela pitäisi pitää pitäis haluan haluaisin halutaan voi voiko voisin
     miten mitä mikä missä mihin mistä kuka ketä keneen onko olisi ollut tulee tuli
     saa saada en et emme ette eivät ei meil meiän tää toi noi se
+    liittyvä liittyvä liittyen liittyvää koskien koskeva koskevaa kysymys kysymyksiä kysyä kysyisin
     """.split()
 )
 
@@ -52,11 +53,23 @@ def _stemmer():
     return module.FinnishStemmer()
 
 
+# Inflected forms of -nen words (itäisen, eteläiset, yleistä...) lose the n:
+# Snowball stems "itäisen" to "itäis" but "itäinen" to "itäin". These endings
+# put the n back, so both forms meet.
+_NEN_FORMS = re.compile(
+    r"is(?:en|et|ia|iä|ta|tä|ten|ille|ilta|iltä|issa|issä|ista|istä|iin"
+    r"|ella|ellä|elle|elta|eltä|essa|essä|esta|estä|een)$"
+)
+
+
 @cache
 def stem(word: str) -> str:
     """Stem a lower-case Finnish word, then fold diacritics (ä→a, ö→o)."""
     stemmer = _stemmer()
-    return fold(stemmer.stemWord(word) if stemmer and len(word) > 3 else word)
+    stemmed = stemmer.stemWord(word) if stemmer and len(word) > 3 else word
+    if stemmed.endswith("is") and len(stemmed) >= 4 and _NEN_FORMS.search(word):
+        stemmed = stemmed[:-2] + "in"
+    return fold(stemmed)
 
 
 def words(text: str) -> list[str]:
