@@ -60,3 +60,20 @@ def test_bench_scripts_run():
         )
         assert result.returncode == 0, result.stderr
         assert marker in result.stdout
+
+
+def test_compiled_cache_keeps_one_entry_and_survives_corruption(tmp_path, monkeypatch):
+    from wizard import compiled
+    from wizard.locate import default_contacts, default_flows
+
+    monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "compiled-old.marshal").write_bytes(b"stale")
+    first = compiled.load_cached(default_flows()[0], default_contacts())
+    entries = list(cache.glob("compiled-*.marshal"))
+    assert len(entries) == 1 and entries[0].name != "compiled-old.marshal"
+    entries[0].write_bytes(b"\x00garbage")  # a corrupt cache is rebuilt, not trusted
+    again = compiled.load_cached(default_flows()[0], default_contacts())
+    assert again == first
+    assert compiled.load_cached(default_flows()[0], default_contacts()) == first  # now from the rebuilt cache

@@ -102,7 +102,7 @@ def load_cached(flow_file: str, contacts_file: str) -> Flow:
         flow = from_plain(flow_plain)
         register_plain(flow, index_plain)
         return flow
-    except (OSError, EOFError, ValueError, TypeError, IndexError):
+    except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
         pass  # no cache yet, or an unreadable one: rebuild it below
     from .files import write_private
     from .loader import load
@@ -113,4 +113,14 @@ def load_cached(flow_file: str, contacts_file: str) -> Flow:
     # A read-only home must not stop the command; the next run simply rebuilds.
     with contextlib.suppress(Exception):
         write_private(cache, marshal.dumps((to_plain(flow), index.to_plain())), overwrite=True)
+        _forget_others(cache)
     return flow
+
+
+def _forget_others(keep: str) -> None:
+    """One entry per data version is enough: drop the caches of older data or code."""
+    folder, name = os.path.split(keep)
+    for other in os.listdir(folder):
+        if other.startswith("compiled-") and other.endswith(".marshal") and other != name:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, other))
