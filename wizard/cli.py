@@ -94,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_outcomes(args: argparse.Namespace) -> int:
-    from .describe import channel_line, outcome_info
+    from .describe import CHANNEL_NAMES, channel_line, outcome_info
     from .errors import EXIT_OK
 
     flow = _flow(args)
@@ -105,7 +105,7 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
         return EXIT_OK
     for info in infos:
         contact = flow.contacts[info["contact"]]
-        _out(f"{info['id']}\t[{info['channel']}] {channel_line(contact)}")
+        _out(f"{info['id']}\t[{CHANNEL_NAMES[contact.kind]}] {channel_line(contact)}")
         _out(f"    {' > '.join(info['path'])}")
     return EXIT_OK
 
@@ -114,7 +114,7 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    from .describe import channel_line, outcome_info
+    from .describe import CHANNEL_NAMES, channel_line, outcome_info
     from .errors import EXIT_OK, EXIT_PROBLEM, UsageError
     from .search import search
     from .search_cache import load_index
@@ -140,7 +140,7 @@ def cmd_find(args: argparse.Namespace) -> int:
             outcome = flow.outcomes[hit.outcome]
             contact = flow.contact_of(outcome)
             _out(f"{rank}. {outcome.title}  [{hit.outcome}]")
-            _out(f"   {contact.kind}: {channel_line(contact)}")
+            _out(f"   {CHANNEL_NAMES[contact.kind]}: {channel_line(contact)}")
             _out(f"   osui: {', '.join(hit.matched)}  (pisteet {hit.score})")
     return EXIT_OK
 

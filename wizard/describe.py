@@ -31,6 +31,17 @@ def say_lines(flow: Flow, outcome: Outcome) -> tuple[str, ...]:
     return (*lines, *contact.missing)
 
 
+# How each channel kind is named in the Finnish UI (the kinds themselves are the JSON contract).
+CHANNEL_NAMES = {
+    "email": "sähköposti",
+    "phone": "puhelin",
+    "chat": "chat",
+    "extranet": "Extranet",
+    "contact-person": "yhteyshenkilö",
+    "web": "verkkosivu",
+}
+
+
 def channel_line(contact: Contact) -> str:
     """One line naming the channel: the address, or what stands in for one."""
     if contact.kind == "email":

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...describe import channel_line, open_info, say_lines
+from ...describe import CHANNEL_NAMES, channel_line, open_info, say_lines
 from ...drafts import render_text
 from ...engine import Session
 from ...model import Outcome, Question
@@ -68,7 +68,7 @@ class NodeDetail(VerticalScroll):
         if contact.kind == "email" and contact.address:
             self._set("address", f"✉ {contact.address}\n  sanottuna: {spoken(contact.address)}")
         else:
-            self._set("address", f"{contact.kind}: {channel_line(contact)}")
+            self._set("address", f"{CHANNEL_NAMES[contact.kind]}: {channel_line(contact)}")
         card = [f"Käsittelijä: {contact.handled_by}"]
         if contact.sender:
             card.append(f"Lähettäjä: {contact.sender}")
