@@ -16,26 +16,21 @@ import marshal
 import os
 
 from . import __version__
+from .digest import content_digest
 from .model import Contact, DraftTemplate, FieldSpec, Flow, Hours, Option, Outcome, Question
 
 FORMAT = 1
 # Code whose changes must invalidate the cache (stat only: reading them would cost).
-_SHAPERS = ("model.py", "loader.py", "search.py", "textnorm.py", "compiled.py")
+_SHAPERS = ("model.py", "loader.py", "digest.py", "search.py", "textnorm.py", "compiled.py")
 
 
 def _key(*blobs: bytes) -> str:
-    from _blake2 import blake2b  # the C module behind hashlib.blake2b, without hashlib's OpenSSL import
-
-    digest = blake2b(digest_size=16)
-    digest.update(f"{FORMAT}:{__version__}".encode())
     here = os.path.dirname(__file__)
+    shapers = []
     for name in _SHAPERS:
         stat = os.stat(os.path.join(here, name))
-        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    for blob in blobs:
-        digest.update(len(blob).to_bytes(8, "little"))
-        digest.update(blob)
-    return digest.hexdigest()
+        shapers.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return content_digest(f"{FORMAT}:{__version__}".encode(), *shapers, *blobs, size=16)
 
 
 def to_plain(flow: Flow) -> tuple:

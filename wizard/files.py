@@ -54,12 +54,6 @@ def data_dir() -> Path:
     return Path(_base("data"))
 
 
-def cache_dir() -> Path:
-    from pathlib import Path
-
-    return Path(_base("cache"))
-
-
 def cache_path(name: str) -> str:
     return os.path.join(_base("cache"), name)
 

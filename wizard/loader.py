@@ -14,6 +14,7 @@ import string
 # parses 2.5x faster, which matters for check on large trees (bench/scale.py).
 import tomli
 
+from .digest import content_digest
 from .errors import DataError, Problem, UsageError
 from .model import (
     CHANNEL_KINDS,
@@ -529,13 +530,7 @@ def _graph_checks(doc: _Doc, root: str, questions: dict[str, Question], outcomes
 
 def _content_hash(*blobs: bytes) -> str:
     """12 hex digits over the files' bytes: any edit, even to a comment, marks a new tree."""
-    from _blake2 import blake2b  # hashlib's own blake2b, without hashlib's ~2 ms OpenSSL import
-
-    digest = blake2b(digest_size=6)
-    for blob in blobs:
-        digest.update(len(blob).to_bytes(8, "little"))
-        digest.update(blob)
-    return digest.hexdigest()
+    return content_digest(*blobs, size=6)
 
 
 def load(flow_file: os.PathLike | str, contacts_file: os.PathLike | str) -> Flow:

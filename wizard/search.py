@@ -83,21 +83,13 @@ class SearchIndex:
 def build_index(flow: Flow) -> SearchIndex:
     outcomes = list(flow.outcomes)
     postings: dict[str, dict[int, tuple[float, str]]] = {}
-    analysed: dict[str, list[tuple[str, str]]] = {}  # labels recur along paths: analyse each text once
+    analysed: dict[str, list[tuple[str, str]]] = {"": []}  # labels recur along paths: analyse each text once
 
-    def analyse(text: str) -> list[tuple[str, str]]:
-        """(stem, the word as written) for each meaningful word of `text`."""
+    def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
+        """Add text's (stem, word as written) pairs at `weight`, keeping each stem's best."""
         pairs = analysed.get(text)
         if pairs is None:
             pairs = analysed[text] = analyse_words(text)
-        return pairs
-
-    def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
-        pairs = analysed.get(text)
-        if pairs is None:
-            if not text:  # an option without a hint, say
-                return
-            pairs = analyse(text)
         for stem_, word in pairs:
             held = terms_.get(stem_)
             if held is None or held[0] < weight:
