@@ -283,7 +283,7 @@ def test_a_crash_in_the_browser_exits_70_and_keeps_the_call(monkeypatch, tmp_pat
     from wizard.tui import app as tui_app
 
     monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path))
-    monkeypatch.setattr(tui_app, "_is_terminal", lambda: True)
+    monkeypatch.setattr(tui_app, "is_terminal", lambda: True)
 
     def crash_mid_call(self):  # what KelaApp._fatal_error leaves behind after an error
         self.session.jump_to("sopimus_tilat")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 
 from . import __version__
+from .terminal import visible
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
@@ -23,17 +24,12 @@ if TYPE_CHECKING:
 FORMATS = ("text", "eml", "mailto", "json")
 
 
-def _terminal_safe(text: str) -> str:
-    """Show control characters (escape sequences, CR) as visible codes."""
-    return "".join(ch if ch in "\n\t" or (ch.isprintable()) else f"\\x{ord(ch):02x}" for ch in text)
-
-
 def _out(text: str = "") -> None:
-    sys.stdout.write(_terminal_safe(text) + "\n")
+    sys.stdout.write(visible(text) + "\n")
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(_terminal_safe(text) + "\n")
+    sys.stderr.write(visible(text) + "\n")
 
 
 def _json(data: object) -> None:
@@ -340,15 +336,14 @@ def _args_replay(p: argparse.ArgumentParser) -> None:
     _output_options(p)
 
 
-def _args_wizard(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--answers", metavar="FILE.toml", help="start from a saved record")
-    p.add_argument("--resume", action="store_true", help="continue the interrupted call")
-    p.add_argument("--no-log", action="store_true", help="do not write the call log")
-
-
 def _args_browse(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="continue the interrupted call")
     p.add_argument("--no-log", action="store_true", help="do not write the call log")
+
+
+def _args_wizard(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--answers", metavar="FILE.toml", help="start from a saved record")
+    _args_browse(p)
 
 
 def _args_stats(p: argparse.ArgumentParser) -> None:

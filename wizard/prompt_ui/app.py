@@ -8,7 +8,6 @@ never loses the call: `kela-ohjaus wizard --resume` continues it.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..record import dumps
 from ..search import search
 from ..search_cache import load_index
 from ..spoken import spoken
+from ..terminal import is_terminal
 from .console import Console
 from .widgets import PromptIO, confirm, select, text
 
@@ -287,17 +287,13 @@ class Wizard:
         autosave.clear(self.flow.id)
 
 
-def _is_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
-
-
 def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = None, clock=None) -> int:
     from ..clipboard import copy
     from ..loader import load
     from ..locate import default_contacts, default_flows, load_default
     from ..record import load_record
 
-    if io is None and not _is_terminal():
+    if io is None and not is_terminal():
         sys.stderr.write(
             "kela-ohjaus wizard tarvitsee päätteen (stdin ei ole pääte tai TERM=dumb).\n"
             "Skripteissä käytä: kela-ohjaus find SANAT, kela-ohjaus draft KOHDE, kela-ohjaus replay TALLENNE.toml\n"

@@ -9,11 +9,9 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from ..terminal import visible
+
 _STYLES = {"bold": "1", "dim": "2", "title": "1;36", "address": "1;32", "warn": "1;33", "error": "1;31"}
-
-
-def visible(text: str) -> str:
-    return "".join(ch if ch == "\n" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
 class Console:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ from .. import autosave
 from ..engine import Session
 from ..errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from ..search_cache import load_index
+from ..terminal import is_terminal
 from .commands import OutcomeSearch
 from .screens.main import MainScreen
 
@@ -69,14 +69,10 @@ class KelaApp(App[int]):
         autosave.clear(self.session.flow.id)
 
 
-def _is_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
-
-
 def run_browser(args: Any) -> int:
     from ..locate import load_default
 
-    if not _is_terminal():
+    if not is_terminal():
         sys.stderr.write(
             "kela-ohjaus browse tarvitsee päätteen. Skripteissä käytä: kela-ohjaus find, draft, replay, outcomes.\n"
         )
