@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import autosave
 from ..checks import check_field, find_personal_codes, remove_personal_codes
-from ..describe import channel_line, open_info
+from ..describe import channel_line, open_info, say_lines
 from ..drafts import render_eml, render_mailto, render_text
 from ..engine import Session
 from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError
@@ -138,13 +138,8 @@ class Wizard:
         if opened:
             self.out.field("Aukiolo", opened["text"], "address" if opened["open_now"] else "warn")
         self.out.line("Kerro soittajalle:", "bold")
-        for line in self.draft_instructions(outcome):
+        for line in say_lines(self.flow, outcome):
             self.out.line(f"• {line}", indent=2)
-
-    def draft_instructions(self, outcome: Outcome) -> tuple[str, ...]:
-        from ..describe import say_lines
-
-        return say_lines(self.flow, outcome)
 
     def at_outcome(self, outcome: Outcome) -> str | None:
         contact = self.flow.contact_of(outcome)
