@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from wizard.engine import Session
-from wizard.loader import default_contacts, default_flows, load
+from wizard.loader import load
+from wizard.locate import default_contacts, default_flows
 from wizard.model import Flow
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -41,7 +41,7 @@ def test_installed_wheel_checks_from_another_directory(wheel: Path, tmp_path: Pa
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target), "KELA_OHJAUS_HOME": str(elsewhere)}
     probe = subprocess.run(
-        [sys.executable, "-c", "from wizard.loader import data_root; print(data_root())"],
+        [sys.executable, "-c", "from wizard.locate import data_root; print(data_root())"],
         capture_output=True,
         text=True,
         cwd=elsewhere,

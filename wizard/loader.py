@@ -123,13 +123,12 @@ class _Doc:
         self.data: dict[str, Any] = {}
         self.raw = b""
         self.text = ""
-        self._index = None
+        self._index: LineIndex | None = None  # made on the first problem (see index)
         self.ok = False
         text = self._read(path)
         if text is None:
             return
         self.text = text
-        self._index: LineIndex | None = None
         try:
             self.data = tomli.loads(text)
         except tomli.TOMLDecodeError as exc:
@@ -152,10 +151,9 @@ class _Doc:
     def _reject_control_characters(self, value: Any, path: tuple) -> None:
         """Data is shown in terminals and mail headers: no escape sequences, NULs or CRs."""
         if isinstance(value, str):
-            if _CONTROL.search(value):
-                found = _CONTROL.search(value).group()  # type: ignore[union-attr]
+            if found := _CONTROL.search(value):
                 self.problem(
-                    path, f"control character U+{ord(found):04X} in a string (escape sequences are not allowed)"
+                    path, f"control character U+{ord(found.group()):04X} in a string (escape sequences are not allowed)"
                 )
         elif isinstance(value, dict):
             for key, item in value.items():
@@ -221,7 +219,7 @@ class _Doc:
             if kind is _STR and type(item) is str and item.strip():
                 continue  # the common case, checked without the general machinery
             if not _TYPE_CHECKS[kind](item):
-                if isinstance(item, list) and kind.startswith(("list", "array")):
+                if isinstance(item, list) and kind.startswith("list"):
                     bad = next((i for i, v in enumerate(item) if not _TYPE_CHECKS[kind]([v])), 0)
                     found = _type_name(item[bad]) if item else "empty"
                     self.problem((*path, key), f"'{key}' in {what} must be a {kind}; entry {bad + 1} is {found}")
@@ -562,7 +560,3 @@ def load(flow_file: os.PathLike | str, contacts_file: os.PathLike | str) -> Flow
         source=str(flow_file),
         paths=paths,
     )
-
-
-# Where the shipped data lives is in locate.py (no TOML import), re-exported here.
-from .locate import data_root, default_contacts, default_flows, load_default  # noqa: E402, F401
