@@ -58,6 +58,11 @@ class Session:
         return out
 
     @property
+    def steps(self) -> tuple[tuple[str, str], ...]:
+        """The path as (question, option) pairs: what follow() takes."""
+        return tuple((a.node, a.option) for a in self.path)
+
+    @property
     def current_id(self) -> str:
         node = self.flow.root
         while node in self.flow.questions and node in self.answers:

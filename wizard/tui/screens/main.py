@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from ... import autosave
 from ...drafts import render_eml, render_text
@@ -61,7 +62,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_view()
         tree = self.query_one(FlowTree)
-        tree.reveal(tuple((a.node, a.option) for a in self.session.path))
+        tree.reveal(self.session.steps)
         tree.focus()
 
     # ------------------------------------------------------------ engine -> view
@@ -78,23 +79,24 @@ class MainScreen(Screen[None]):
     def opened(self) -> None:
         """After the engine moved: update the view and put the tree cursor on the node."""
         self.refresh_view()
-        self.query_one(FlowTree).reveal(tuple((a.node, a.option) for a in self.session.path))
+        self.query_one(FlowTree).reveal(self.session.steps)
 
     # ------------------------------------------------------------ tree
+    def _open(self, node: TreeNode[TreeData] | None, expand: bool) -> None:
+        """Make a tree position the engine's path (a node reachable two ways has two positions)."""
+        if node is not None and node.data is not None:
+            self.session.follow(node.data.steps)
+            if expand:
+                node.expand()
+            self.refresh_view()
+
     @on(Tree.NodeSelected, "#tree")
     def tree_selected(self, event: Tree.NodeSelected[TreeData]) -> None:
-        if event.node.data is not None:
-            self.session.follow(event.node.data.steps)
-            self.refresh_view()
+        self._open(event.node, expand=False)  # Enter: the Tree itself toggles the node
 
     @on(FlowTree.OpenRequested)
     def action_open(self) -> None:
-        tree = self.query_one(FlowTree)
-        node = tree.cursor_node
-        if node is not None and node.data is not None:
-            self.session.follow(node.data.steps)
-            node.expand()
-            self.refresh_view()
+        self._open(self.query_one(FlowTree).cursor_node, expand=True)
 
     @on(FlowTree.BackRequested)
     def action_back(self) -> None:
