@@ -94,3 +94,21 @@ def test_crlf_and_bom_files_load(tmp_path: Path):
 def test_shipped_data_is_valid(flow):
     assert len(flow.outcomes) >= 40
     assert flow.root == "aihe"
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it():
+    """load() pauses the cyclic collector for speed; a caller's setting must survive, errors included."""
+    import gc
+
+    assert gc.isenabled()
+    load(VALID / "flow.toml", VALID / "contacts.toml")
+    assert gc.isenabled()
+    with pytest.raises(DataError):
+        _load("cycle.toml")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load(VALID / "flow.toml", VALID / "contacts.toml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

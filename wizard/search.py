@@ -23,6 +23,7 @@ import math
 from bisect import bisect_left
 from collections import namedtuple
 
+from .gcpause import gc_paused
 from .model import Flow
 from .textnorm import analyse_words, terms
 
@@ -80,6 +81,7 @@ class SearchIndex:
         return cls(outcomes, postings, idf, sorted(postings))
 
 
+@gc_paused
 def build_index(flow: Flow) -> SearchIndex:
     outcomes = list(flow.outcomes)
     postings: dict[str, dict[int, tuple[float, str]]] = {}
