@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from email import message_from_bytes
 from email.policy import default
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wizard.drafts import render_eml, render_json, render_mailto, render_text
 from wizard.engine import Session
@@ -62,6 +65,67 @@ def test_subject_is_specific_and_names_the_provider(flow: Flow):
 def test_agent_notes_never_reach_the_draft(flow: Flow):
     draft = _draft(flow, "sopimus_remontti", FIELDS)
     assert "kiireinen" not in draft.body and "notes" not in draft.fields
+
+
+def _reference_eml(draft) -> bytes:
+    """The same draft built the slow, obvious way: EmailMessage with the SMTP policy."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import format_datetime
+
+    msg = EmailMessage(policy=SMTP)
+    if draft.to:
+        msg["To"] = draft.to
+    msg["Subject"] = draft.subject
+    msg["Date"] = format_datetime(datetime.fromisoformat(draft.created))
+    msg["X-Unsent"] = "1"
+    msg.set_content(draft.body, charset="utf-8")
+    return msg.as_bytes()
+
+
+def _as_read(raw: bytes) -> dict:
+    """What a mail program shows of a message: its headers decoded and its text."""
+    msg = message_from_bytes(raw, policy=default)
+    assert not msg.defects and not any(part.defects for part in msg.walk())
+    headers = {name: str(value) for name, value in msg.items() if name != "Content-Transfer-Encoding"}
+    return {"headers": headers, "type": msg.get_content_type(), "text": msg.get_content()}
+
+
+def _assert_reads_like_the_reference(draft) -> None:
+    ours, reference = _as_read(render_eml(draft)), _as_read(_reference_eml(draft))
+    # The subject must read back exactly. EmailMessage itself does not always
+    # manage that: folding some subjects it adds a leading or a doubled space.
+    assert ours["headers"].pop("Subject") == draft.subject
+    reference["headers"].pop("Subject")
+    assert ours == reference
+    assert ours["text"].replace("\r\n", "\n") == draft.body
+
+
+@pytest.mark.parametrize("outcome", EMAIL_OUTCOMES)
+def test_eml_reads_as_the_email_package_would_write_it(flow: Flow, outcome: str):
+    """render_eml encodes with email.header/quoprimime for speed; EmailMessage is the oracle."""
+    for fields in ({}, FIELDS):
+        _assert_reads_like_the_reference(_draft(flow, outcome, fields))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    provider=st.one_of(
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120),
+        # mostly plain words, with what header encoding treats specially
+        st.text(st.sampled_from("abc Oy  ()\\\"'<>,;:=?_-äö–\t"), max_size=120),
+    ),
+    description=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400),
+    offset_minutes=st.integers(-14 * 60, 14 * 60),
+)
+def test_eml_matches_the_email_package_for_any_input(flow: Flow, provider: str, description: str, offset_minutes):
+    from datetime import timedelta, timezone
+
+    draft = _draft(flow, "sopimus_tilat", {"provider": provider, "description": description})
+    zone = timezone(timedelta(minutes=offset_minutes))
+    draft = draft._replace(created=datetime(2026, 11, 30, 10, 0, tzinfo=zone).isoformat(timespec="seconds"))
+    assert all(len(line) <= 78 for line in render_eml(draft).split(b"\r\n"))
+    _assert_reads_like_the_reference(draft)
 
 
 def test_eml_parses_back_without_defects(flow: Flow):
