@@ -2,6 +2,12 @@
 
 Run as `python bench/_probe.py MODE`. The minimal probes are the framework
 floors; the kela probes go through the same code as the real commands.
+
+"First screen shown", for both Textual probes alike: the auto-pilot waits with
+`pilot.pause(0)` until the screen and every widget on it have handled all
+pending messages (composed, mounted, laid out, painted once), then exits.
+Exiting at the auto-pilot's first call would stop before a screen's children
+have even been composed.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ def textual_minimal() -> None:
             yield Static("hei")
 
     async def leave(pilot) -> None:
+        await pilot.pause(0)
         pilot.app.exit()
 
     Minimal().run(headless=True, auto_pilot=leave)
@@ -29,6 +36,7 @@ def kela_browse() -> None:
     from wizard.tui.app import KelaApp
 
     async def leave(pilot) -> None:
+        await pilot.pause(0)
         pilot.app.exit()
 
     KelaApp(Session(load_default())).run(headless=True, auto_pilot=leave)

@@ -49,6 +49,31 @@ async def test_open_district_outcome_shows_its_address_in_the_draft(flow: Flow):
         assert "Läntinen vakuutuspiiri" in text_of(app, "breadcrumb")
 
 
+async def test_keys_and_a_jump_during_start_up_neither_crash_nor_get_lost(flow: Flow):
+    """An agent may type before the first screen is built: nothing may raise, and
+    an outcome opened then (e.g. from the palette) is what the screen shows."""
+    from textual import events
+
+    app = make_app(flow)
+    seen: dict[str, str] = {}
+
+    async def straight_away(pilot) -> None:  # runs when the app is ready, before the screen's widgets exist
+        for key in ("slash", "e", "right", "left", "c", "s", "question_mark"):
+            app.screen.post_message(events.Key(key, None))
+        app.open_outcome("sopimus_remontti")
+        await pilot.pause()
+        seen["address"] = text_of(app, "address")
+        seen["outcome"] = app.session.outcome.id if app.session.outcome else ""
+        await pilot.press("slash")  # once shown, keys work as usual
+        seen["search"] = str(bool(app.screen.query("#search-bar")))
+        app.exit(0)
+
+    await app.run_async(headless=True, size=(100, 30), auto_pilot=straight_away)
+    assert app.crash is None and app.return_code == 0
+    assert seen == {"address": seen["address"], "outcome": "sopimus_remontti", "search": "True"}
+    assert "kuntoutus_sopimushallinta@kela.fi" in seen["address"]
+
+
 async def test_arrow_keys_walk_the_tree(flow: Flow):
     app = make_app(flow)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -203,17 +228,19 @@ async def test_markup_in_data_and_fields_is_shown_literally(flow: Flow):
 
 
 @pytest.mark.parametrize(
-    ("size", "layout", "outcome", "address"),
+    ("size", "narrow", "outcome", "address"),
     [
-        ((80, 24), "-wide", "tulkkaus_kohdentaminen", "kuntoutus_tulkkaus@kela.fi"),
-        ((60, 20), "-narrow", "tulkkaus_sopimusmuutokset", "kuntoutus_tulkkaus_sopimuksenhallinta@kela.fi"),
+        ((80, 24), False, "tulkkaus_kohdentaminen", "kuntoutus_tulkkaus@kela.fi"),
+        ((60, 20), True, "tulkkaus_sopimusmuutokset", "kuntoutus_tulkkaus_sopimuksenhallinta@kela.fi"),
     ],
 )
-async def test_opening_an_outcome_brings_its_address_into_view(flow: Flow, size, layout, outcome, address):
+async def test_opening_an_outcome_brings_its_address_into_view(flow: Flow, size, narrow, outcome, address):
     app = make_app(flow)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        assert app.screen.has_class(layout)  # below 80 columns the detail moves under the tree
+        assert app.screen.has_class("-narrow") is narrow  # below 80 columns the detail moves under the tree
+        tree, detail = app.screen.query_one("#tree"), app.screen.query_one("#detail")
+        assert (detail.region.y >= tree.region.bottom) is narrow
         app.open_outcome("kela_sivusto")  # scroll somewhere first
         await pilot.pause()
         app.open_outcome(outcome)

@@ -13,7 +13,10 @@ from .engine import Session
 from .errors import InputError
 from .files import state_dir, write_private
 from .model import Flow
-from .record import Replayed, dumps, load_record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .record import Replayed
 
 
 def autosave_path(flow_id: str) -> Path:
@@ -21,6 +24,8 @@ def autosave_path(flow_id: str) -> Path:
 
 
 def save(session: Session) -> None:
+    from .record import dumps  # with tomli-w: not needed until the first answer
+
     # A full disk must not end the call; the front end keeps going.
     with contextlib.suppress(InputError):
         write_private(autosave_path(session.flow.id), dumps(session), overwrite=True)
@@ -30,6 +35,8 @@ def load(flow: Flow) -> Replayed | None:
     path = autosave_path(flow.id)
     if not path.exists():
         return None
+    from .record import load_record
+
     replayed = load_record(flow, path)
     replayed.session.via = "resume"
     return replayed

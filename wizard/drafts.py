@@ -147,12 +147,7 @@ def _plain_word(word: str) -> bool:
     """A word email.header can leave as it is. Not one starting or ending with a
     parenthesis or backslash: Header treats those like spaces and would glue the
     neighbouring encoded word to it ("järjestelmä(Extranet)")."""
-    return (
-        word.isascii()
-        and "=?" not in word
-        and len(word) <= 60
-        and not (word[:1] in "()\\" or word[-1:] in "()\\")
-    )
+    return word.isascii() and "=?" not in word and len(word) <= 60 and not (word[:1] in "()\\" or word[-1:] in "()\\")
 
 
 def render_eml(draft: Draft) -> bytes:

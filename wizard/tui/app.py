@@ -25,8 +25,6 @@ class KelaApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "kela-ohjaus"
     COMMANDS = App.COMMANDS | {OutcomeSearch}
-    # Below 80 columns the detail moves under the tree (see app.tcss).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -54,8 +52,10 @@ class KelaApp(App[int]):
         self.crash = self._exception
         self._close_messages_no_wait()
 
-    def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.session))
+    def get_default_screen(self) -> MainScreen:
+        # The main screen is the first screen itself: no empty default screen
+        # to style and then switch away from at start-up.
+        return MainScreen(self.session)
 
     def open_outcome(self, outcome_id: str) -> None:
         screen = self.screen

@@ -8,11 +8,12 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from ..describe import channel_line
-from ..search import search
 
 
 class OutcomeSearch(Provider):
     async def search(self, query: str) -> Hits:
+        from ..search import search  # on the first palette search, not at start-up
+
         app = self.app
         flow = app.session.flow  # type: ignore[attr-defined]
         hits = search(app.index, query, 10)  # type: ignore[attr-defined]

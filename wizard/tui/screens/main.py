@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,15 +19,20 @@ from ...engine import Session
 from ...errors import InputError
 from ...files import write_private
 from ...model import Outcome
-from ...record import dumps
 from ..widgets.detail import NodeDetail
-from ..widgets.fields_form import FieldsForm
 from ..widgets.flow_tree import FlowTree, TreeData
-from ..widgets.search_bar import SearchBar
-from .dialogs import ConfirmScreen, FileNameScreen, HelpScreen
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..widgets.fields_form import FieldsForm
+    from ..widgets.search_bar import SearchBar
+
+
+NARROW_BELOW = 80  # columns
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#tree"
     BINDINGS = [
         # Short descriptions: all of them fit in the Footer at 80 columns.
         Binding("slash", "search", "Haku", key_display="/"),
@@ -46,6 +51,7 @@ class MainScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.shown = False  # True once mounted: the widgets exist
 
     @property
     def flow(self):
@@ -59,14 +65,28 @@ class MainScreen(Screen[None]):
                 yield NodeDetail(id="detail")
         yield Footer()
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 80 columns the detail moves under the tree (see app.tcss). Not
+        # Textual's HORIZONTAL_BREAKPOINTS: they add a class at every start, and
+        # a class change restyles every widget before the first screen is shown.
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
+
     def on_mount(self) -> None:
+        self.shown = True
         self.refresh_view()
-        tree = self.query_one(FlowTree)
-        tree.reveal(self.session.steps)
-        tree.focus()
+        if self.session.steps:  # a resumed call: show where it was (a fresh one starts at the root)
+            self.query_one(FlowTree).reveal(self.session.steps)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys typed ahead while the screen is still being built wait for it
+        # (disabled, not lost to an error): the widgets they act on exist only
+        # after mount.
+        return self.shown
 
     # ------------------------------------------------------------ engine -> view
     def refresh_view(self) -> None:
+        if not self.shown:
+            return  # the engine already holds the change; on_mount draws it
         labels = [a.label for a in self.session.path]
         crumb = " › ".join(["Alku", *labels]) if labels else "Alku"
         self.query_one("#breadcrumb", Static).update(Content(crumb))
@@ -79,7 +99,8 @@ class MainScreen(Screen[None]):
     def opened(self) -> None:
         """After the engine moved: update the view and put the tree cursor on the node."""
         self.refresh_view()
-        self.query_one(FlowTree).reveal(self.session.steps)
+        if self.shown:
+            self.query_one(FlowTree).reveal(self.session.steps)
 
     # ------------------------------------------------------------ tree
     def _open(self, node: TreeNode[TreeData] | None, expand: bool) -> None:
@@ -104,26 +125,31 @@ class MainScreen(Screen[None]):
         self.opened()
 
     # ------------------------------------------------------------ search
+    # The search bar, the fields form and the dialogs are imported and mounted
+    # on first use: most calls never need them, and every start-up would pay
+    # for their modules, CSS and layout. Their messages reach the handlers below
+    # by name (on_search_bar_opened is SearchBar.Opened).
     def action_search(self) -> None:
-        # Mounted on first use: its Input and OptionList would add their CSS
-        # and layout to every start-up, and most calls never search.
-        if not self.query(SearchBar):
+        if not self.query("#search-bar"):
+            from ..widgets.search_bar import SearchBar
+
             bar = SearchBar(self.flow, self.app.index, id="search-bar")  # type: ignore[attr-defined]
             self.mount(bar, after=self.query_one("#breadcrumb"))
             self.call_after_refresh(bar.focus_input)
             return
-        bar = self.query_one(SearchBar)
+        bar = self.query_one("#search-bar")
         bar.display = True
-        bar.focus_input()
+        bar.focus_input()  # type: ignore[attr-defined]
 
-    @on(SearchBar.Opened)
-    def search_opened(self, event: SearchBar.Opened) -> None:
+    def on_search_bar_opened(self, event: SearchBar.Opened) -> None:
         self.open_outcome(event.outcome_id)
         self.close_search()
 
-    @on(SearchBar.Left)
+    def on_search_bar_left(self) -> None:
+        self.close_search()
+
     def close_search(self) -> None:
-        self.query_one(SearchBar).display = False
+        self.query_one("#search-bar").display = False
         self.query_one(FlowTree).focus()
 
     def open_outcome(self, outcome_id: str) -> None:
@@ -132,20 +158,20 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------ fields
     def action_edit_fields(self) -> None:
-        if self.query(FieldsForm):
-            self.query_one(FieldsForm).query_one("Input").focus()
+        if self.query("#fields-form"):
+            self.query_one("#fields-form").query_one("Input").focus()
             return
+        from ..widgets.fields_form import FieldsForm
+
         form = FieldsForm(self.flow, dict(self.session.fields), id="fields-form")
         self.query_one("#right").mount(form, before=0)
 
-    @on(FieldsForm.Changed)
-    def field_changed(self, event: FieldsForm.Changed) -> None:
+    def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
         self.session.set_field(event.key, event.value)
         self.refresh_view()
 
-    @on(FieldsForm.Closed)
-    def form_closed(self) -> None:
-        self.query_one(FieldsForm).remove()
+    def on_fields_form_closed(self) -> None:
+        self.query_one("#fields-form").remove()
         self.query_one(FlowTree).focus()
 
     # ------------------------------------------------------------ draft actions
@@ -186,10 +212,14 @@ class MainScreen(Screen[None]):
 
     def action_save_record(self) -> None:
         if self._outcome():
+            from ...record import dumps
+
             self.save_file("Tallenna tallenne (.toml)", f"{self.session.outcome.id}.toml", dumps(self.session))  # type: ignore[union-attr]
 
     @work
     async def save_file(self, title: str, suggested: str, content: bytes | str) -> None:
+        from .dialogs import ConfirmScreen, FileNameScreen
+
         name = await self.app.push_screen_wait(FileNameScreen(title, str(Path(self.app.save_dir) / suggested)))  # type: ignore[attr-defined]
         if not name:
             return
@@ -211,12 +241,14 @@ class MainScreen(Screen[None]):
     def action_new_call(self) -> None:
         self.app.finish_call()  # type: ignore[attr-defined]
         self.session.restart(keep_fields=False)
-        if self.query(FieldsForm):
-            self.query_one(FieldsForm).remove()
+        if self.query("#fields-form"):
+            self.query_one("#fields-form").remove()
         self.opened()
         self.notify("Uusi puhelu aloitettu.", markup=False)
 
     def action_help(self) -> None:
+        from .dialogs import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     def action_quit(self) -> None:
