@@ -30,6 +30,46 @@ def textual_minimal() -> None:
     Minimal().run(headless=True, auto_pilot=leave)
 
 
+def textual_same_widgets() -> None:
+    """A reference, not a target: Textual alone drawing the widgets browse shows at
+    start (a breadcrumb, a 66-node tree with 4 open branches, a detail pane of five
+    texts, a footer of ten key hints), with none of kela-ohjaus's code or data.
+    browse's distance from this row is what our own code adds."""
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.containers import Horizontal, Vertical, VerticalScroll
+    from textual.widgets import Footer, Static, Tree
+
+    words = "Kuntoutuspalvelujen toimeenpano sopimus muutos tulkkaus ohjaus palvelu".split()
+    text = " ".join(words * 6)
+
+    class SameWidgets(App):
+        keys = ["slash", "left", "c", "a", "e", "s", "r", "n", "question_mark", "q"]
+        BINDINGS = [Binding(key, "bell", name) for key, name in zip(keys, words + words, strict=False)]
+
+        def compose(self):
+            yield Static("Alku")
+            with Horizontal():
+                tree: Tree[None] = Tree("Kuntoutuksen yhteystiedot")
+                for i in range(4):
+                    branch = tree.root.add(f"{words[i]} {text[:30]} ›")
+                    for j in range(15):
+                        branch.add_leaf(f"[@] {words[j % 7]} {j}")
+                tree.root.expand()
+                tree.styles.width = "45%"
+                yield tree
+                with Vertical(), VerticalScroll():
+                    for _ in range(5):
+                        yield Static(text)
+            yield Footer()
+
+    async def leave(pilot) -> None:
+        await pilot.pause(0)
+        pilot.app.exit()
+
+    SameWidgets().run(headless=True, auto_pilot=leave)
+
+
 def kela_browse() -> None:
     from wizard.engine import Session
     from wizard.locate import load_default
@@ -74,6 +114,7 @@ def kela_wizard() -> None:
 if __name__ == "__main__":
     {
         "textual-minimal": textual_minimal,
+        "textual-same-widgets": textual_same_widgets,
         "kela-browse": kela_browse,
         "questionary-minimal": questionary_minimal,
         "kela-wizard": kela_wizard,

@@ -49,6 +49,8 @@ CASES = [
     ("kela-ohjaus check", [EXE, "check"], "python -c pass", 4.0),
     ("minimal Textual app", [*PROBE, "textual-minimal"], None, None),
     ("kela-ohjaus browse (first screen)", [*PROBE, "kela-browse"], "minimal Textual app", 1.3),
+    # Textual alone drawing the same kinds of widgets: what the framework costs for this screen.
+    ("Textual, same widgets, no kela code", [*PROBE, "textual-same-widgets"], "minimal Textual app", None),
     ("minimal questionary select", [*PROBE, "questionary-minimal"], None, None),
     ("kela-ohjaus wizard (first question)", [*PROBE, "kela-wizard"], "minimal questionary select", 1.3),
 ]

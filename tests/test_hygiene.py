@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
 
 from .conftest import ROOT
 
@@ -60,6 +63,18 @@ def test_bench_scripts_run():
         )
         assert result.returncode == 0, result.stderr
         assert marker in result.stdout
+
+
+@pytest.mark.parametrize(
+    "mode", ["textual-minimal", "textual-same-widgets", "kela-browse", "questionary-minimal", "kela-wizard"]
+)
+def test_start_up_probes_reach_their_first_screen(mode: str, tmp_path):
+    """bench/startup.py times these; each must start, show its first screen and exit 0."""
+    env = {**os.environ, "KELA_OHJAUS_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_probe.py"), mode], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_compiled_cache_keeps_one_entry_and_survives_corruption(tmp_path, monkeypatch):
