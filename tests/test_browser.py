@@ -14,6 +14,7 @@ from wizard.engine import Session
 from wizard.model import Flow
 from wizard.tui.app import KelaApp
 from wizard.tui.screens.dialogs import ConfirmScreen, FileNameScreen
+from wizard.tui.screens.main import MainScreen
 from wizard.tui.widgets.flow_tree import FlowTree
 
 from .conftest import fixed_clock
@@ -72,6 +73,36 @@ async def test_keys_and_a_jump_during_start_up_neither_crash_nor_get_lost(flow: 
     assert app.crash is None and app.return_code == 0
     assert seen == {"address": seen["address"], "outcome": "sopimus_remontti", "search": "True"}
     assert "kuntoutus_sopimushallinta@kela.fi" in seen["address"]
+
+
+# Keys a hurried agent (or a paste into the wrong window) may send faster than the
+# browser builds what the previous key asked for: the search bar and the fields form
+# are mounted on first use, so "e e" or "/ /" can arrive before their inputs exist.
+STORM_KEYS = [
+    *("e", "e", "slash", "slash", "escape", "e", "escape", "escape", "slash", "a", "b", "enter"),
+    *("down", "right", "left", "c", "a", "n", "question_mark", "escape", "r", "s", "escape"),
+    *("tab", "shift+tab", "backspace", "right", "right", "down", "up", "enter", "1", "x", "ä", "space"),
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_a_burst_of_keys_never_ends_the_call(flow: Flow, seed: int, tmp_path: Path):
+    import random
+
+    from textual import events
+
+    app = make_app(flow, tmp_path)
+    keys = random.Random(seed).choices(STORM_KEYS, k=100)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in keys:  # posted at once, without waiting for the screen between keys
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.crash is None
+        await pilot.press("escape", "escape", "escape")  # closes any dialog the storm opened
+        assert app.is_running and isinstance(app.screen, MainScreen)
+        assert app.session.current_id in flow.questions.keys() | flow.outcomes.keys()
 
 
 async def test_arrow_keys_walk_the_tree(flow: Flow):

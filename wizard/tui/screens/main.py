@@ -129,14 +129,14 @@ class MainScreen(Screen[None]):
     # on first use: most calls never need them, and every start-up would pay
     # for their modules, CSS and layout. Their messages reach the handlers below
     # by name (on_search_bar_opened is SearchBar.Opened).
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
+        # Awaiting the mount keeps keys in order: a second "/" typed while the
+        # bar is being built waits for it instead of finding it half-made.
         if not self.query("#search-bar"):
             from ..widgets.search_bar import SearchBar
 
             bar = SearchBar(self.flow, self.app.index, id="search-bar")  # type: ignore[attr-defined]
-            self.mount(bar, after=self.query_one("#breadcrumb"))
-            self.call_after_refresh(bar.focus_input)
-            return
+            await self.mount(bar, after=self.query_one("#breadcrumb"))
         bar = self.query_one("#search-bar")
         bar.display = True
         bar.focus_input()  # type: ignore[attr-defined]
@@ -149,7 +149,7 @@ class MainScreen(Screen[None]):
         self.close_search()
 
     def close_search(self) -> None:
-        self.query_one("#search-bar").display = False
+        self.query("#search-bar").set(display=False)
         self.query_one(FlowTree).focus()
 
     def open_outcome(self, outcome_id: str) -> None:
@@ -157,21 +157,20 @@ class MainScreen(Screen[None]):
         self.opened()
 
     # ------------------------------------------------------------ fields
-    def action_edit_fields(self) -> None:
-        if self.query("#fields-form"):
-            self.query_one("#fields-form").query_one("Input").focus()
-            return
-        from ..widgets.fields_form import FieldsForm
+    async def action_edit_fields(self) -> None:
+        if not self.query("#fields-form"):
+            from ..widgets.fields_form import FieldsForm
 
-        form = FieldsForm(self.flow, dict(self.session.fields), id="fields-form")
-        self.query_one("#right").mount(form, before=0)
+            form = FieldsForm(self.flow, dict(self.session.fields), id="fields-form")
+            await self.query_one("#right").mount(form, before=0)
+        self.query_one("#fields-form").focus_first()  # type: ignore[attr-defined]
 
     def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
         self.session.set_field(event.key, event.value)
         self.refresh_view()
 
     def on_fields_form_closed(self) -> None:
-        self.query_one("#fields-form").remove()
+        self.query("#fields-form").remove()  # a second Esc may arrive after the first removed it
         self.query_one(FlowTree).focus()
 
     # ------------------------------------------------------------ draft actions
@@ -241,8 +240,7 @@ class MainScreen(Screen[None]):
     def action_new_call(self) -> None:
         self.app.finish_call()  # type: ignore[attr-defined]
         self.session.restart(keep_fields=False)
-        if self.query("#fields-form"):
-            self.query_one("#fields-form").remove()
+        self.query("#fields-form").remove()
         self.opened()
         self.notify("Uusi puhelu aloitettu.", markup=False)
 

@@ -48,8 +48,12 @@ class FieldsForm(Vertical):
                     valid_empty=True,
                     compact=True,
                 )
-            yield Static("", id=f"error-{key}", classes="field-error", markup=False)
-        with Horizontal(id="hetu-warning"):
+            error = Static("", id=f"error-{key}", classes="field-error", markup=False)
+            error.display = False
+            yield error
+        warning = Horizontal(id="hetu-warning")
+        warning.display = False
+        with warning:
             yield Static(
                 Content("Kentässä on henkilötunnus. Sitä ei kannata lähettää tavallisessa sähköpostissa."),
                 classes="warning-text",
@@ -57,10 +61,10 @@ class FieldsForm(Vertical):
             yield Button("Poista henkilötunnus", id="remove-hetu", variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#hetu-warning").display = False
-        for error in self.query(".field-error"):
-            error.display = False
-        self.query_one(f"#field-{FIELD_KEYS[0]}", Input).focus()
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        self.query(f"#field-{FIELD_KEYS[0]}").focus()  # no-op if the form is already being removed
 
     @on(Input.Changed)
     def field_changed(self, event: Input.Changed) -> None:

@@ -81,4 +81,4 @@ class SearchBar(Vertical):
         self.post_message(self.Left())
 
     def focus_input(self) -> None:
-        self.query_one("#search-input", Input).focus()
+        self.query("#search-input").focus()
