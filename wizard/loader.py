@@ -428,21 +428,16 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact]) -> dict[str, Any]:
         seen: set[str] = set()
         for i, raw in enumerate(raw_options if isinstance(raw_options, list) else []):
             opath = (*path, "option", i)
-            before = len(doc.problems)
             opt = doc.table(raw, opath, OPTION_KEYS)
             if opt is None:
                 continue
-            if len(doc.problems) == before:  # valid: every value has its type
-                get = opt.get
-                option = Option(opt["id"], opt["label"], opt["next"], tuple(get("keywords", ())), get("hint", ""))
-            else:
-                option = Option(
-                    _text(opt.get("id")),
-                    _text(opt.get("label")),
-                    _text(opt.get("next")),
-                    _strings(opt.get("keywords")),
-                    _text(opt.get("hint")),
-                )
+            option = Option(
+                _text(opt.get("id")),
+                _text(opt.get("label")),
+                _text(opt.get("next")),
+                _strings(opt.get("keywords")),
+                _text(opt.get("hint")),
+            )
             if option.id in seen:
                 doc.problem((*opath, "id"), f"question '{qid}' has two options with id '{option.id}'")
             seen.add(option.id)
@@ -450,25 +445,18 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact]) -> dict[str, Any]:
         questions[qid] = Question(qid, _text(table.get("text")), tuple(options), _text(table.get("help")))
     for oid, value in raw_outcomes.items():
         path = ("outcome", oid)
-        before = len(doc.problems)
         table = doc.table(value, path, OUTCOME_KEYS)
         if table is None:
             continue
-        if len(doc.problems) == before:  # valid: every value has its type
-            get = table.get
-            outcome = Outcome(
-                oid, table["title"], table["contact"], table["subject"], get("topic"), tuple(get("keywords", ()))
-            )
-        else:
-            topic = table.get("topic")
-            outcome = Outcome(
-                oid,
-                _text(table.get("title")),
-                _text(table.get("contact")),
-                _text(table.get("subject")),
-                topic if isinstance(topic, str) else None,
-                _strings(table.get("keywords")),
-            )
+        topic = table.get("topic")
+        outcome = Outcome(
+            oid,
+            _text(table.get("title")),
+            _text(table.get("contact")),
+            _text(table.get("subject")),
+            topic if isinstance(topic, str) else None,
+            _strings(table.get("keywords")),
+        )
         cid, topic = outcome.contact, outcome.topic
         if cid and cid not in contacts:
             doc.problem((*path, "contact"), f"outcome '{oid}' points to unknown contact '{cid}'")
