@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -22,7 +23,6 @@ from ...model import Outcome
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..widgets.fields_form import FieldsForm
     from ..widgets.search_bar import SearchBar
