@@ -4,8 +4,10 @@
 
 Commands are alternated round-robin so machine noise hits all of them alike;
 ratios (command median / floor median) are what to compare across machines.
-Floors: `python -c pass` for the scriptable commands, a minimal Textual app for
-`browse`, a minimal questionary select for the wizard's first question.
+Floors: a no-op console script installed by pip exactly as `kela-ohjaus` is
+(same wrapper, same interpreter) for the scriptable commands, a minimal Textual
+app for `browse`, a minimal questionary select for the wizard's first question.
+The scriptable commands have a guard, not a race: within 2.5x the no-op script.
 Uses only the standard library and the project's own dependencies.
 """
 
@@ -26,27 +28,33 @@ PY = sys.executable
 EXE = shutil.which("kela-ohjaus") or str(Path(PY).parent / "kela-ohjaus")
 PROBE = [PY, str(HERE / "_probe.py")]
 
+NOOP_DIR = Path(tempfile.mkdtemp(prefix="kela-bench-noop-"))
+NOOP = str(NOOP_DIR / "bin" / "kela-noop")
+NOOP_NAME = "no-op console script (pip)"
+GUARD = 2.5  # scriptable start-up: within 2.5x the no-op console script
+
 # (name, argv, floor name, target ratio)
 CASES = [
     ("python -c pass", [PY, "-c", "pass"], None, None),
-    ("kela-ohjaus --version", [EXE, "--version"], "python -c pass", 1.5),
-    ("kela-ohjaus find remontti --json", [EXE, "find", "remontti", "--json"], "python -c pass", 3.0),
-    ("kela-ohjaus draft sopimus_remontti", [EXE, "draft", "sopimus_remontti"], "python -c pass", 3.0),
+    (NOOP_NAME, [NOOP], None, None),
+    ("kela-ohjaus --version", [EXE, "--version"], NOOP_NAME, GUARD),
+    ("kela-ohjaus find remontti --json", [EXE, "find", "remontti", "--json"], NOOP_NAME, GUARD),
+    ("kela-ohjaus draft sopimus_remontti", [EXE, "draft", "sopimus_remontti"], NOOP_NAME, GUARD),
     # The same command with the compiled cache bypassed: what the cache is worth.
     (
         "find remontti --json, no cache",
         ["env", "KELA_OHJAUS_NO_CACHE=1", EXE, "find", "remontti", "--json"],
-        "python -c pass",
+        NOOP_NAME,
         None,
     ),
     (
         "kela-ohjaus draft sopimus_remontti --format eml",
         [EXE, "draft", "sopimus_remontti", "--format", "eml"],
-        "python -c pass",
-        3.0,
+        NOOP_NAME,
+        GUARD,
     ),
-    ("kela-ohjaus outcomes --json", [EXE, "outcomes", "--json"], "python -c pass", 3.0),
-    ("kela-ohjaus check", [EXE, "check"], "python -c pass", 4.0),
+    ("kela-ohjaus outcomes --json", [EXE, "outcomes", "--json"], NOOP_NAME, GUARD),
+    ("kela-ohjaus check", [EXE, "check"], NOOP_NAME, GUARD),
     ("minimal Textual app", [*PROBE, "textual-minimal"], None, None),
     ("kela-ohjaus browse (first screen)", [*PROBE, "kela-browse"], "minimal Textual app", 1.3),
     # Textual alone drawing the same kinds of widgets: what the framework costs for this screen.
@@ -56,16 +64,40 @@ CASES = [
 ]
 
 
+def install_noop() -> None:
+    """pip-install a package whose console script does nothing: the floor for our console script.
+
+    Installed with the same pip and interpreter as kela-ohjaus, so both pay for
+    the same wrapper (`import re, sys`, then the entry point) and nothing else.
+    """
+    src = NOOP_DIR / "src"
+    (src / "kela_noop").mkdir(parents=True)
+    (src / "kela_noop" / "__init__.py").write_text("def main():\n    return 0\n")
+    (src / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "kela-noop"\nversion = "0"\n'
+        '[project.scripts]\nkela-noop = "kela_noop:main"\n'
+    )
+    subprocess.run(
+        [PY, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index",
+         "--prefix", str(NOOP_DIR), str(src)],
+        check=True,
+    )  # fmt: skip
+
+
 def measure(runs: int, quick: bool = False) -> dict[str, list[float]]:
+    install_noop()
+    site = next(NOOP_DIR.glob("lib/python*/site-packages"))
     env = {**os.environ, "KELA_OHJAUS_HOME": tempfile.mkdtemp(prefix="kela-bench-")}
     # Measure installed-like start-up: with bytecode compiled, as pip leaves a
     # wheel install (an editable checkout under PYTHONDONTWRITEBYTECODE would
     # otherwise recompile every module on every run).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = str(site)  # only the no-op package lives there; kela-ohjaus ignores it
     import wizard
 
     subprocess.run([PY, "-m", "compileall", "-q", str(Path(wizard.__file__).parent)], env=env, check=False)
-    cases = CASES[:3] if quick else CASES
+    cases = CASES[:4] if quick else CASES
     for _, argv, _, _ in cases:  # warm the compiled cache and the OS file cache
         subprocess.run(argv, env=env, capture_output=True, check=False)
     times: dict[str, list[float]] = {name: [] for name, *_ in cases}
@@ -101,7 +133,7 @@ def table(times: dict[str, list[float]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs per command (default 21)")
-    parser.add_argument("--quick", action="store_true", help="first three commands only (smoke test)")
+    parser.add_argument("--quick", action="store_true", help="the floors and the first two commands only (smoke test)")
     args = parser.parse_args()
     times = measure(args.runs, args.quick)
     print(f"{args.runs} runs each, alternating; Python {sys.version.split()[0]} on {sys.platform}\n")

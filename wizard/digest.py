@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 
 def content_digest(*blobs: bytes, size: int) -> str:
     """Hex blake2b over `blobs`, each length-prefixed so that no two splits collide."""
-    from _blake2 import blake2b  # hashlib's own blake2b, without hashlib's ~2 ms OpenSSL import
-
-    digest = blake2b(digest_size=size)
+    digest = hashlib.blake2b(digest_size=size)
     for blob in blobs:
         digest.update(len(blob).to_bytes(8, "little"))
         digest.update(blob)
