@@ -11,14 +11,61 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
+from .textsafe import ID_FIELDS, normalise_field
+
 # Conservative syntax check, no network look-ups: local@domain.tld.
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
 )
-_YTUNNUS = re.compile(r"^\d{7}-\d$")
+_YTUNNUS = re.compile(r"^[0-9]{7}-[0-9]$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,19}$")
-# Candidate henkilötunnus: DDMMYY, century sign, NNN, check character.
-_HETU_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\s?([-+A-FU-Ya-fu-y])\s?(\d{3})([0-9A-Ya-y])(?![0-9A-Za-z])")
+# Candidate henkilötunnus in the reader's view (see _reader_view): DDMMYY,
+# century sign, NNN, check character, with spaces allowed between any two of
+# them (a line break or a double space inside a code still reads as one). Letters
+# may touch it on either side ("HETU010594Y9021"); digits may not, so order and
+# account numbers do not turn into codes. Overlapping candidates are all tried.
+_GAP = " *"
+_HETU_CANDIDATE = re.compile(
+    "(?=(?<![0-9])(" + _GAP.join(["[0-9]"] * 6 + ["[-+A-FU-Ya-fu-y]"] + ["[0-9]"] * 3 + ["[0-9A-Ya-y]"]) + ")(?![0-9]))"
+)
+# Characters a reader does not see (Unicode's Default_Ignorable_Code_Point
+# beyond the Cc/Cf/Mn categories, which are dropped by category).
+_IGNORABLE = re.compile("[\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0\U0001bca0-\U0001bca3\U000e0000-\U000e0fff]")
+# Letters a reader takes for the Latin century signs and check characters.
+_LOOK_ALIKES = str.maketrans(
+    "АВСЕНКМОРТХУҮасеорху" + "ΑΒΕΗΙΚΜΝΟΡΤΥΧΖοι",
+    "ABCEHKMOPTXYYaceopxy" + "ABEHIKMNOPTYXZoi",
+)
+
+
+def _reader_view(text: str) -> tuple[str, list[int]]:
+    """`text` as a reader sees it, with the index in `text` of each view character.
+
+    NFKC (full-width and other compatibility forms become ASCII), any decimal
+    digit as 0–9, dashes as "-", Cyrillic and Greek look-alikes as Latin;
+    control, format and combining characters and soft hyphens dropped; every
+    whitespace character (line breaks too) a single space.
+    """
+    import unicodedata
+
+    view: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            out = " "
+        elif " " < ch < "\x7f":
+            out = ch
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me") or _IGNORABLE.match(ch):
+            continue
+        elif unicodedata.category(ch) == "Pd" or ch in "\u2212\u2796\ufe63":
+            out = "-"
+        elif (digit := unicodedata.decimal(ch, None)) is not None:
+            out = str(digit)
+        else:
+            out = unicodedata.normalize("NFKC", ch).translate(_LOOK_ALIKES)
+        view.append(out)
+        where.extend([i] * len(out))
+    return "".join(view), where
 
 
 def check_business_id(value: str) -> str | None:
@@ -55,17 +102,32 @@ class PersonalCode(namedtuple("PersonalCode", ["start", "end"])):
 
 
 def find_personal_codes(text: str) -> list[PersonalCode]:
-    """Every valid henkilötunnus in `text`, including the temporary 900–999 range."""
+    """Every valid henkilötunnus a reader would read in `text`, including the
+    temporary 900–999 range, however it is disguised (see _reader_view).
+
+    The one decision on personal data: every guard (personal_data_fields, the
+    engine's final draft, the front ends) comes here. Spans are in `text`,
+    sorted, and do not overlap, so remove_personal_codes can cut them out.
+    """
+    # A code has at least nine digits; most values have far fewer. (isnumeric
+    # also counts the characters NFKC turns into digits: ①, ⑩, superscripts.)
+    if sum(ch.isnumeric() for ch in text) < 9:
+        return []
+    view, where = _reader_view(text)
     found: list[PersonalCode] = []
-    for m in _HETU_CANDIDATE.finditer(text):
+    for m in _HETU_CANDIDATE.finditer(view):
         from stdnum.fi import hetu
 
-        compact = (m.group(1) + m.group(2) + m.group(3) + m.group(4)).upper()
+        compact = m.group(1).replace(" ", "").upper()
         try:
             hetu.validate(compact, allow_temporary=True)
         except Exception:  # stdnum raises ValidationError subclasses; any means "not a hetu"
             continue
-        found.append(PersonalCode(m.start(), m.end()))
+        start, end = where[m.start(1)], where[m.end(1) - 1] + 1
+        if found and start < found[-1].end:
+            found[-1] = PersonalCode(found[-1].start, max(end, found[-1].end))
+        else:
+            found.append(PersonalCode(start, end))
     return found
 
 
@@ -84,11 +146,26 @@ def personal_data_fields(fields: dict[str, str]) -> list[str]:
     return [key for key, value in fields.items() if value and find_personal_codes(value)]
 
 
+def personal_code_in_id(key: str, value: str) -> str | None:
+    """A henkilötunnus is never the intended Y-tunnus, phone or e-mail: the front
+    ends ask such a field again with this message. (Free text is warned about and
+    offered for removal instead; the CLI refuses through the engine's final draft.)"""
+    if key not in ID_FIELDS or not find_personal_codes(normalise_field(key, value)):
+        return None
+    return (
+        "Tässä on henkilötunnus: sitä ei kannata lähettää tavallisessa sähköpostissa (tämän työkalun suositus). "
+        "Kirjoita puhelinnumero välilyönnein (esim. 010 594 0020) tai jätä kenttä tyhjäksi."
+        if key == "phone"
+        else "Tässä on henkilötunnus: sitä ei kannata lähettää tavallisessa sähköpostissa (tämän työkalun suositus)."
+    )
+
+
 FIELD_CHECKS = {"business_id": check_business_id, "email": check_email, "phone": check_phone}
 
 
 def check_field(key: str, value: str) -> str | None:
     """Validate one field value; None if fine. Empty means 'not given' and is fine."""
+    value = normalise_field(key, value)  # checked as the engine will store it
     if not value.strip():
         return None
     check = FIELD_CHECKS.get(key)

@@ -159,22 +159,27 @@ def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
     return fields
 
 
-def _check_fields(fields: dict[str, str], allow_personal_data: bool) -> None:
-    from .checks import check_field, find_personal_codes
+def _check_fields(fields: dict[str, str]) -> None:
+    """Validate the fields as the session stores them (after set_field's normalisation)."""
+    from .checks import check_field
     from .errors import InputError
 
     for key, value in fields.items():
         problem = check_field(key, value)
         if problem:
             raise InputError(f"field '{key}': {problem}")
-    if not allow_personal_data:
-        for key, value in fields.items():
-            if find_personal_codes(value):
-                raise InputError(
-                    f"field '{key}' contains a henkilötunnus (personal identity code). "
-                    "Kenttä sisältää henkilötunnuksen: älä lähetä sitä tavallisessa sähköpostissa. "
-                    "Remove it, or pass --allow-personal-data."
-                )
+
+
+def _final_draft(session, allow_personal_data: bool):
+    """The engine's refusing draft; the refusal says how to override it here."""
+    from .errors import InputError, PersonalDataError
+
+    try:
+        return session.final_draft(allow_personal_data=allow_personal_data)
+    except PersonalDataError as exc:
+        raise InputError(
+            f"{exc} Poista henkilötunnus tai anna --allow-personal-data. (Remove it, or pass --allow-personal-data.)"
+        ) from None
 
 
 def _emit_draft(session, args: argparse.Namespace) -> int:
@@ -182,7 +187,8 @@ def _emit_draft(session, args: argparse.Namespace) -> int:
     from .errors import EXIT_OK, EXIT_PROBLEM
     from .files import write_private
 
-    draft = session.draft()
+    # Before anything is written: the record and the draft hold the same fields.
+    draft = _final_draft(session, args.allow_personal_data)
     if args.record:
         from .record import dumps
 
@@ -217,11 +223,11 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if args.outcome not in flow.outcomes:
         raise InputError(f"unknown outcome '{args.outcome}' (tuntematon kohde; list them with `kela-ohjaus outcomes`)")
     fields = _parse_fields(args.field or [])
-    _check_fields(fields, args.allow_personal_data)
     session = Session(flow)
     session.jump_to(args.outcome, via="steps")
     for key, value in fields.items():
-        session.set_field(key, value)
+        session.set_field(key, value)  # normalised once here; checked as stored
+    _check_fields({k: session.fields[k] for k in fields})
     return _emit_draft(session, args)
 
 
@@ -238,7 +244,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     session = replayed.session
     if session.outcome is None:
         raise InputError(f"{args.record_file}: the record stops at question '{session.current_id}' (no outcome yet)")
-    _check_fields({k: v for k, v in session.fields.items() if v}, args.allow_personal_data)
+    _check_fields({k: v for k, v in session.fields.items() if v})
     args.record = None
     return _emit_draft(session, args)
 

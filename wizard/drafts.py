@@ -8,13 +8,13 @@ pull in another value.
 
 from __future__ import annotations
 
-import re
 import string
 from collections import namedtuple
 from itertools import groupby
 
 from .describe import say_lines
 from .model import DRAFT_FIELD_KEYS, Contact, Flow, Outcome
+from .textsafe import LINE_BREAKS, strip_controls
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
@@ -22,19 +22,16 @@ if TYPE_CHECKING:
 
     from .engine import Answer
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
-
 
 def one_line(value: str) -> str:
-    """A value fit for a header or a single line: no CR, LF, NUL or controls."""
-    return " ".join(_CONTROL.sub("", _LINE_BREAKS.sub(" ", value)).split())
+    """A value fit for a header or a single line: no line breaks, no character of
+    the control rule (textsafe), runs of whitespace as one space."""
+    return " ".join(strip_controls(LINE_BREAKS.sub(" ", value)).split())
 
 
 def multi_line(value: str) -> str:
-    """Free text for a body: normalised line ends, no NUL or other controls."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    """Free text for a body: line ends as "\n", no character of the control rule."""
+    return strip_controls(LINE_BREAKS.sub("\n", value)).strip()
 
 
 class Draft(
@@ -103,7 +100,7 @@ def build_draft(flow: Flow, outcome: Outcome, path: list[Answer], fields: dict[s
         subject=subject,
         body=body,
         path=pairs,
-        fields={k: v for k, v in fields.items() if k in DRAFT_FIELD_KEYS},
+        fields={k: strip_controls(v) for k, v in fields.items() if k in DRAFT_FIELD_KEYS},
         instructions=say_lines(flow, outcome),
         contact=contact,
         flow_id=flow.id,

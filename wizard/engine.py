@@ -152,14 +152,54 @@ class Session:
 
     # -- fields --------------------------------------------------------------
     def set_field(self, key: str, value: str) -> None:
+        """Store a field value, normalised once on the way in (textsafe.normalise_field):
+        no control or bidi characters, and identifiers NFKC-folded to the ASCII they read as."""
+        from .textsafe import normalise_field
+
         if key not in FIELD_KEYS:
             raise InputError(f"unknown field '{key}' (known: {', '.join(FIELD_KEYS)})")
-        self.fields[key] = value
+        self.fields[key] = normalise_field(key, value)
 
     def draft(self):  # -> drafts.Draft (imported lazily to keep the engine import light)
+        """The draft as it stands, for live previews. Anything that leaves the
+        screen as a finished draft (saved, copied, recorded, mailed) uses final_draft()."""
         from .drafts import build_draft
 
         outcome = self.outcome
         if outcome is None:
             raise InputError(f"no outcome yet: the session is at question '{self.current_id}'")
         return build_draft(self.flow, outcome, self.path, self.fields, self.clock())
+
+    def personal_data(self, draft=None) -> list[str]:
+        """Keys of the fields that hold a henkilötunnus, in field order.
+
+        Every field is checked (notes too: they are autosaved and recorded), and
+        so are the draft's subject and body exactly as they will be written; a
+        code that only appears there (spliced from several fields) names every
+        field that went into the draft.
+        """
+        from .checks import find_personal_codes, personal_data_fields
+        from .model import DRAFT_FIELD_KEYS
+
+        keys = personal_data_fields(self.fields)
+        if draft is None and self.outcome is not None:
+            draft = self.draft()
+        if draft is not None and not keys and (find_personal_codes(draft.subject) or find_personal_codes(draft.body)):
+            keys = [k for k in DRAFT_FIELD_KEYS if self.fields.get(k)]
+        return keys
+
+    def final_draft(self, allow_personal_data: bool = False):  # -> drafts.Draft
+        """The draft for every output path (file, copy, record, mail program).
+
+        Raises errors.PersonalDataError naming the fields when a field or the
+        written draft holds a henkilötunnus, unless `allow_personal_data`.
+        """
+        from .errors import PersonalDataError
+
+        draft = self.draft()
+        if not allow_personal_data:
+            keys = self.personal_data(draft)
+            if keys:
+                labels = {k: self.flow.fields[k].label for k in keys if k in self.flow.fields}
+                raise PersonalDataError(keys, labels)
+        return draft

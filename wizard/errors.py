@@ -42,3 +42,23 @@ class UsageError(KelaError):
 
 class InputError(KelaError):
     """A user-supplied value (field, record, outcome id) is not acceptable."""
+
+
+class PersonalDataError(InputError):
+    """A field holds a henkilötunnus and the caller did not allow personal data.
+
+    `fields` are the field keys (in field order); `labels` their Finnish labels
+    when known. The message names them; front ends ask for a default-No
+    confirmation instead, the CLI adds how to override.
+    """
+
+    def __init__(self, fields: list[str], labels: dict[str, str] | None = None) -> None:
+        self.fields = list(fields)
+        labels = labels or {}
+        named = ", ".join(f"{key} ({labels[key]})" if key in labels else key for key in self.fields)
+        which = "Kenttä" if len(self.fields) == 1 else "Kentät"
+        verb = "sisältää" if len(self.fields) == 1 else "sisältävät"
+        super().__init__(
+            f"{which} {named} {verb} henkilötunnuksen (personal identity code): "
+            "henkilötunnusta ei kannata lähettää tavallisessa sähköpostissa (tämän työkalun suositus)."
+        )

@@ -30,6 +30,7 @@ from .model import (
     Outcome,
     Question,
 )
+from .textsafe import CONTROL as _CONTROL
 from .tomlpos import LineIndex
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
@@ -40,10 +41,11 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a 10,000-node flow is ~2 MB
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \t and \n are fine
-# Escapes in TOML strings that decode to such characters (checked on the raw text).
+# Escapes in TOML strings that decode to a character of the control rule
+# (textsafe.CONTROL, checked on the raw text): \b \f \r, C0, DEL, C1, bidi.
 _CONTROL_ESCAPE = re.compile(
-    r"\\(?:[bfr]|u00[01][0-9a-fA-F]|u00[89][0-9a-fA-F]|u007[fF]|U0000(?:00[01]|00[89]|007)[0-9a-fA-F])"
+    r"\\(?:[bfr]|u00[01][0-9a-fA-F]|u00[89][0-9a-fA-F]|u007[fF]|U0000(?:00[01]|00[89]|007)[0-9a-fA-F]"
+    r"|u202[a-eA-E]|u206[6-9]|U0000202[a-eA-E]|U0000206[6-9])"
 )
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 

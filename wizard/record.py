@@ -71,7 +71,9 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     for key, value in fields.items():
         if key not in FIELD_KEYS or not isinstance(value, str):
             raise InputError(f"{source}: unknown or non-text field '{key}'")
-        session.fields[key] = value
+        # Through set_field, like typed values: a hand-edited record gets the same
+        # normalisation, and every guard then sees what a draft would write.
+        session.set_field(key, value)
     answers = record.get("answers", {})
     for node, raw in answers.items():
         question = flow.questions.get(node)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
+from .textsafe import escape_controls
+
 
 def visible(text: str) -> str:
-    """Show control characters (escape sequences, CR, NUL) as \\xNN codes; keep newlines and tabs."""
-    return "".join(ch if ch in "\n\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    """Show the characters of the control rule (escape sequences, CR, NUL, C1, bidi
+    overrides; see textsafe) as \\xNN / \\uNNNN codes; keep newlines and tabs."""
+    return escape_controls(text)
 
 
 def is_terminal() -> bool:

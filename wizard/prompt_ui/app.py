@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import autosave
-from ..checks import check_field, find_personal_codes, remove_personal_codes
+from ..checks import check_field, find_personal_codes, personal_code_in_id, remove_personal_codes
 from ..describe import channel_line, open_info, say_lines
 from ..drafts import render_eml, render_mailto, render_text
 from ..engine import Session
@@ -262,7 +262,8 @@ class Wizard:
             spec = self.flow.fields[key]
 
             def validate(value: str, key: str = key) -> bool | str:
-                return check_field(key, value) or True
+                # An identifier field holding a henkilötunnus is asked again (issue 14).
+                return check_field(key, value) or personal_code_in_id(key, value) or True
 
             value = text(self.io, spec.label, validate=validate, default=self.session.fields.get(key, ""))
             if key in FREE_TEXT_FIELDS and find_personal_codes(value):
@@ -280,6 +281,29 @@ class Wizard:
     def finish(self, how: str) -> None:
         self.on_finish(self.session, how)
         autosave.clear(self.flow.id)
+
+
+def confirm_loaded_fields(session: Session, io: PromptIO, out: Console) -> bool:
+    """--answers and --resume: a henkilötunnus in the loaded fields is named before any
+    draft is shown, and removed (default) or kept only on a default-No confirmation.
+    False means the agent refused to continue with it."""
+    keys = session.personal_data()
+    if not keys:
+        return True
+    labels = ", ".join(session.flow.fields[k].label for k in keys)
+    out.line(
+        f"Varoitus: henkilötunnus kentässä {labels}. Henkilötunnusta ei kannata lähettää tavallisessa "
+        "sähköpostissa (tämän työkalun suositus).",
+        "warn",
+    )
+    if confirm(io, "Poistetaanko henkilötunnus?", default=True):
+        for key in keys:
+            session.set_field(key, remove_personal_codes(session.fields[key]))
+        autosave.save(session)
+        if not session.personal_data():
+            out.line("Henkilötunnus poistettu.", "dim")
+            return True
+    return confirm(io, "Jatketaanko henkilötunnuksen kanssa?", default=False)
 
 
 def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = None, clock=None) -> int:
@@ -320,6 +344,11 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
         session.clock = clock
     for notice in replayed.notices if replayed else []:
         out.line(f"Huom: {notice}", "warn")
+    if replayed and not confirm_loaded_fields(session, io, out):
+        source = args.answers if getattr(args, "answers", None) and not getattr(args, "resume", False) else None
+        where = f" tallenteesta {source}" if source else ""
+        sys.stderr.write(f"Puhelua ei avattu: poista henkilötunnus{where} ja yritä uudelleen.\n")
+        return EXIT_PROBLEM
 
     on_finish = None
     if not getattr(args, "no_log", False):
