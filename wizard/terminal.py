@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-from .textsafe import escape_controls
-
 
 def visible(text: str) -> str:
     """Show the characters of the control rule (escape sequences, CR, NUL, C1, bidi
     overrides; see textsafe) as \\xNN / \\uNNNN codes; keep newlines and tabs."""
+    # Imported here: `--version` imports this module and must not pay for `re`.
+    from .textsafe import escape_controls
+
     return escape_controls(text)
 
 
