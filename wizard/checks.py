@@ -152,12 +152,10 @@ def personal_code_in_id(key: str, value: str) -> str | None:
     offered for removal instead; the CLI refuses through the engine's final draft.)"""
     if key not in ID_FIELDS or not find_personal_codes(normalise_field(key, value)):
         return None
-    return (
-        "Tässä on henkilötunnus: sitä ei kannata lähettää tavallisessa sähköpostissa (tämän työkalun suositus). "
-        "Kirjoita puhelinnumero välilyönnein (esim. 010 594 0020) tai jätä kenttä tyhjäksi."
-        if key == "phone"
-        else "Tässä on henkilötunnus: sitä ei kannata lähettää tavallisessa sähköpostissa (tämän työkalun suositus)."
-    )
+    # The point first: the prompt's error line is cut at the terminal's width.
+    if key == "phone":
+        return "Tämä on henkilötunnus. Puhelinnumero välein: 010 594 0020 (tämän työkalun suositus)."
+    return "Tässä on henkilötunnus: sitä ei kannata lähettää sähköpostissa (tämän työkalun suositus)."
 
 
 FIELD_CHECKS = {"business_id": check_business_id, "email": check_email, "phone": check_phone}
