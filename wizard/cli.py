@@ -53,6 +53,9 @@ def _now():
 # ---------------------------------------------------------------- check
 
 
+MAX_PROBLEMS_SHOWN = 200  # `check --all` shows every one
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     import os
 
@@ -63,24 +66,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     contacts = args.contacts or default_contacts()
     flows = list(args.flow_files or default_flows())
     if not flows:
-        raise UsageError("no flow files to check")
-    problems: list[str] = []
+        raise UsageError("ei tarkistettavia puutiedostoja (no flow files to check)")
+    problems: dict[str, None] = {}  # ordered and de-duplicated in one step (the contacts' own repeat per flow)
     summary = []
     for path in flows:
         try:
             flow = load(path, contacts)
         except DataError as exc:
-            problems.extend(str(p) for p in exc.problems if str(p) not in problems)
+            problems.update(dict.fromkeys(str(p) for p in exc.problems))
             continue
         summary.append(
-            f"{os.path.basename(path)}: {len(flow.questions) + len(flow.outcomes)} nodes "
-            f"({len(flow.questions)} questions, {len(flow.outcomes)} outcomes), "
-            f"{len(flow.contacts)} contacts, hash {flow.content_hash}"
+            f"{os.path.basename(path)}: {len(flow.questions) + len(flow.outcomes)} solmua "
+            f"(kysymyksiä {len(flow.questions)}, kohteita {len(flow.outcomes)}), "
+            f"yhteystietoja {len(flow.contacts)}, tiiviste {flow.content_hash}"
         )
     if problems:
-        for line in problems:
-            _err(line)
-        _err(f"{len(problems)} problem(s) found (virheitä: {len(problems)})")
+        lines = list(problems)
+        shown = lines if args.all else lines[:MAX_PROBLEMS_SHOWN]
+        _err("\n".join(shown))
+        if len(shown) < len(lines):
+            _err(f"… ja {len(lines) - len(shown)} muuta ongelmaa (näytä kaikki: kela-ohjaus check --all)")
+        _err(f"Ongelmia yhteensä {len(lines)}. Korjaa ne ja aja kela-ohjaus check uudelleen.")
         return EXIT_PROBLEM
     _out("OK: " + "; ".join(summary))
     return EXIT_OK
@@ -298,6 +304,7 @@ def cmd_browse(args: argparse.Namespace) -> int:
 def _args_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--contacts", metavar="FILE", help="contacts file (default: shipped data/contacts.toml)")
     p.add_argument("flow_files", nargs="*", metavar="FLOW_FILE", help="flow files (default: shipped flows/*.toml)")
+    p.add_argument("--all", action="store_true", help=f"show every problem (default: the first {MAX_PROBLEMS_SHOWN})")
 
 
 def _args_json(p: argparse.ArgumentParser) -> None:

@@ -31,6 +31,15 @@ _SCALAR = re.compile(r"[^\s,\]\}#=\[\{\"']+(?: (?=\d)[^\s,\]\}#]+)?")
 _DOT = re.compile(r"[ \t]*\.[ \t]*")
 _EQUALS = re.compile(r"[ \t]*=")
 _REST_OF_LINE = re.compile(r"[^\n]*")
+# The common line, `bare_key = "one-line string"` or a number/boolean, with an optional
+# comment: taken in one regex step (the general path is ~10x slower per line).
+_SIMPLE_LINE = re.compile(
+    r"""[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:"(?:[^"\\\n]++|\\.)*+"|'[^'\n]*+'|[A-Za-z0-9_.:+-]++)"""
+    r"[ \t]*(?:#[^\n]*)?(?:\n|\r\n|$)"
+)
+_SIMPLE_HEADER = re.compile(
+    r"[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*\]\]?[ \t]*(?:#[^\n]*)?(?:\n|\r\n|$)"
+)
 # Containers nested deeper than this are counted but not indexed: no data format
 # here nests that deep, and building ever longer paths would cost quadratic time.
 MAX_INDEXED_DEPTH = 32
@@ -56,6 +65,9 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.lines: dict[Path, int] = {}
+        # Keys assigned twice: (path, first line, second line), in file order.
+        self.duplicates: list[tuple[Path, int, int]] = []
+        self._assigned: dict[Path, int] = {}
         # First line at which nesting reached its maximum (for "nesting too deep").
         self.deepest_line = 0
         self.max_depth = 0
@@ -63,7 +75,7 @@ class LineIndex:
         self._pos = 0
         self._line = 1
         self._scan()
-        del self._text
+        del self._text, self._assigned
 
     # -- low-level helpers -----------------------------------------------
     def _match(self, pattern: re.Pattern[str]) -> str | None:
@@ -103,6 +115,13 @@ class LineIndex:
         for end in range(1, len(path) + 1):
             setdefault(path[:end], line)
 
+    def _assign(self, path: Path) -> None:
+        first = self._assigned.get(path)
+        if first is None:
+            self._assigned[path] = self._line
+        else:
+            self.duplicates.append((path, first, self._line))
+
     def _depth(self, depth: int) -> None:
         if depth > self.max_depth:
             self.max_depth, self.deepest_line = depth, self._line
@@ -113,25 +132,34 @@ class LineIndex:
         table: Path = ()
         # Array-of-tables counters, keyed by the resolved path of the array.
         aot: dict[Path, int] = {}
+        simple, simple_header = _SIMPLE_LINE.match, _SIMPLE_HEADER.match
+        lines, assigned = self.lines, self._assigned
         while self._pos < size:
             self._skip_gap()
             if self._pos >= size:
                 break
+            found = simple(text, self._pos)
+            if found:
+                path = (*table, found.group(1))
+                lines.setdefault(path, self._line)  # the table's own lines are noted at its header
+                if path in assigned:
+                    self.duplicates.append((path, assigned[path], self._line))
+                else:
+                    assigned[path] = self._line
+                self._line += 1
+                self._pos = found.end()
+                continue
+            found = simple_header(text, self._pos)
+            if found:
+                names = tuple(name.strip() for name in found.group(2).split("."))
+                table = self._header(names, found.group(1) == "[[", aot)
+                self._line += 1
+                self._pos = found.end()
+                continue
             if text.startswith("[", self._pos):
                 double = text.startswith("[[", self._pos)
                 self._pos += 2 if double else 1
-                names = self._key() or ()
-                resolved: list[str | int] = []
-                for i, name in enumerate(names):
-                    resolved.append(name)
-                    if i < len(names) - 1 and tuple(resolved) in aot:
-                        resolved.append(aot[tuple(resolved)] - 1)
-                if double:
-                    index = aot.get(tuple(resolved), 0)
-                    aot[tuple(resolved)] = index + 1
-                    resolved.append(index)
-                table = tuple(resolved)
-                self._note(table)
+                table = self._header(self._key() or (), double, aot)
                 self._match(_REST_OF_LINE)
                 continue
             start = self._pos
@@ -139,6 +167,7 @@ class LineIndex:
             if key and self._match(_EQUALS) is not None:
                 path = (*table, *key)
                 self._note(path)
+                self._assign(path)
                 self._match(_WS)
                 self._value(path)
                 self._match(_REST_OF_LINE)  # a trailing comment (or junk the parser refused)
@@ -146,6 +175,23 @@ class LineIndex:
                 if self._pos == start:
                     self._pos += 1  # not TOML: step over one character and go on
                 self._match(_REST_OF_LINE)
+
+    def _header(self, names: tuple[str, ...], double: bool, aot: dict[Path, int]) -> Path:
+        """The table a header opens; `[[a.b]]` inside the last `[[a]]` element resolves to a.N.b."""
+        resolved: list[str | int] = []
+        for i, name in enumerate(names):
+            resolved.append(name)
+            if i < len(names) - 1:
+                count = aot.get(tuple(resolved))
+                if count:
+                    resolved.append(count - 1)
+        if double:
+            index = aot.get(tuple(resolved), 0)
+            aot[tuple(resolved)] = index + 1
+            resolved.append(index)
+        table = tuple(resolved)
+        self._note(table)
+        return table
 
     def _value(self, path: Path) -> None:
         """Skip one value, recording the keys of inline tables and array elements.
@@ -201,6 +247,7 @@ class LineIndex:
                     continue
                 self._match(_WS)
                 current = (*base, *key) if len(stack) <= MAX_INDEXED_DEPTH else base
+                self._assign(current)
                 break
             else:
                 return
