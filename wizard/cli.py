@@ -275,11 +275,34 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from .errors import EXIT_OK
-    from .graph import dot, mermaid
+    from .errors import EXIT_OK, InputError
+    from .graph import UnknownNode, dot, mermaid, svg
 
     flow = _flow(args)
-    sys.stdout.write(dot(flow) if args.format == "dot" else mermaid(flow))
+    try:
+        text = mermaid(flow, args.start) if args.format == "mermaid" else dot(flow, args.start)
+    except UnknownNode:
+        from .loader import did_you_mean
+
+        hint = did_you_mean(args.start, [*flow.questions, *flow.outcomes])
+        raise InputError(
+            f"--from: solmua '{args.start}' ei ole{hint} (solmujen tunnukset näkyvät kaaviossa hakasulkeissa)"
+        ) from None
+    if args.format != "svg":
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        image = svg(text)
+    except FileNotFoundError:
+        raise InputError(
+            "SVG-kuvan piirtämiseen tarvitaan Graphviz-ohjelma dot, eikä sitä löydy. Asenna Graphviz "
+            "(esim. apt install graphviz tai brew install graphviz), tai tulosta DOT-muoto: "
+            "kela-ohjaus graph --format dot > puu.dot"
+        ) from None
+    except (RuntimeError, OSError) as exc:
+        raise InputError(f"Graphviz ei piirtänyt kuvaa: {exc}") from None
+    sys.stdout.flush()
+    sys.stdout.buffer.write(image)
     return EXIT_OK
 
 
@@ -360,7 +383,10 @@ def _args_stats(p: argparse.ArgumentParser) -> None:
 
 
 def _args_graph(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="diagram format (default mermaid)")
+    p.add_argument(
+        "--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="diagram format (default mermaid)"
+    )
+    p.add_argument("--from", dest="start", metavar="NODE", help="draw only the branch below NODE (a node id)")
 
 
 # name -> (help, arguments, handler); the order is the order of --help.
