@@ -140,15 +140,22 @@ def _q(value: object) -> str:
     return f"'{text[:MAX_SHOWN]}…'" if len(text) > MAX_SHOWN else f"'{text}'"
 
 
+_FUZZY: list = []  # rapidfuzz's extractOne and Levenshtein distance, imported on first use
+SUGGESTIONS_PER_FILE = 1000  # a file of junk keys needs no more "did you mean" than can be read
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """' – tarkoititko 'x'?' for the closest candidate within a small edit distance, else ''."""
     if not word or len(word) > 200:
         return ""
-    from rapidfuzz import process  # lazily: only when there is a problem to report
-    from rapidfuzz.distance import Levenshtein
+    if not _FUZZY:
+        from rapidfuzz import process  # lazily: only when there is a problem to report
+        from rapidfuzz.distance import Levenshtein
 
+        _FUZZY[:] = [process.extractOne, Levenshtein.distance]
+    extract_one, distance = _FUZZY
     limit = 1 if len(word) <= 3 else 2 if len(word) <= 10 else 3
-    found = process.extractOne(word, list(candidates), scorer=Levenshtein.distance, score_cutoff=limit)
+    found = extract_one(word, list(candidates), scorer=distance, score_cutoff=limit)
     return f" – tarkoititko '{found[0]}'?" if found and found[0] != word else ""
 
 
@@ -232,6 +239,7 @@ class _Doc:
         self.raw = b""
         self.text = ""
         self._index: LineIndex | None = None  # made on the first problem (see index)
+        self._suggestions = 0
         self.ok = False
         text = self._read(path)
         if text is None:
@@ -367,6 +375,10 @@ class _Doc:
             return None
         return text
 
+    def did_you_mean(self, word: str, candidates: Iterable[str]) -> str:
+        self._suggestions += 1
+        return did_you_mean(word, candidates) if self._suggestions <= SUGGESTIONS_PER_FILE else ""
+
     @property
     def index(self) -> LineIndex:
         """Line numbers, computed only once there is a problem to point at."""
@@ -400,7 +412,7 @@ class _Doc:
         if not value.keys() <= spec.keys():
             known = ", ".join(sorted(spec))
             for key in value.keys() - spec.keys():
-                hint = did_you_mean(key, spec)
+                hint = self.did_you_mean(key, spec)
                 self.problem((*path, key), f"{what}: tuntematon avain {_q(key)}{hint} (sallitut: {known})")
         for key, (kind, required) in spec.items():
             item = value.get(key, _MISSING)
@@ -479,7 +491,7 @@ def _check_template(doc: _Doc, path: tuple, text: Any, allowed: frozenset[str], 
     for name in template.get_identifiers():
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "ei yhtään"
-            hint = did_you_mean(name, allowed)
+            hint = doc.did_you_mean(name, allowed)
             doc.problem(path, f"{what}: tuntematon paikkamerkki ${{{name}}}{hint} (sallitut: {known})")
 
 
@@ -490,7 +502,7 @@ def _load_contacts(doc: _Doc) -> tuple[dict[str, Contact], str] | None:
     """The contact directory, or None when it is too broken for flows to be checked against it."""
     for key in doc.data:
         if key not in ("meta", "contact"):
-            hint = did_you_mean(key, ("meta", "contact"))
+            hint = doc.did_you_mean(key, ("meta", "contact"))
             doc.problem(
                 (key,), f"tuntematon päätason avain {_q(key)}{hint} yhteystietotiedostossa (sallitut: contact, meta)"
             )
@@ -512,7 +524,7 @@ def _load_contacts(doc: _Doc) -> tuple[dict[str, Contact], str] | None:
             continue
         kind = _text(table.get("kind"))
         if kind and kind not in CHANNEL_KINDS:
-            hint = did_you_mean(kind, CHANNEL_KINDS)
+            hint = doc.did_you_mean(kind, CHANNEL_KINDS)
             doc.problem(
                 (*path, "kind"), f"{what}: kind {_q(kind)} ei kelpaa{hint} (sallitut: {', '.join(CHANNEL_KINDS)})"
             )
@@ -629,12 +641,11 @@ FLOW_SECTIONS = ("flow", "question", "outcome", "say", "draft", "field")
 def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact] | None) -> dict[str, Any]:
     """The flow's parts. `contacts` is None when the contact file is broken: the checks
     that depend on it are skipped rather than repeated for every outcome."""
+    known = ", ".join(sorted(FLOW_SECTIONS))
     for key in doc.data:
         if key not in FLOW_SECTIONS:
-            hint = did_you_mean(key, FLOW_SECTIONS)
-            doc.problem(
-                (key,), f"tuntematon päätason avain {_q(key)}{hint} (sallitut: {', '.join(sorted(FLOW_SECTIONS))})"
-            )
+            hint = doc.did_you_mean(key, FLOW_SECTIONS)
+            doc.problem((key,), f"tuntematon päätason avain {_q(key)}{hint} (sallitut: {known})")
     head = doc.table(doc.data.get("flow"), ("flow",), FLOW_KEYS, "[flow]") if "flow" in doc.data else None
     if head is None and "flow" not in doc.data:
         doc.problem(None, "[flow]-taulu puuttuu – lisää [flow] ja sen rivit id, title ja root")
@@ -711,7 +722,7 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact] | None) -> dict[str, 
         )
         cid, topic = outcome.contact, outcome.topic
         if contacts is not None and cid and cid not in contacts:
-            hint = did_you_mean(cid, contacts)
+            hint = doc.did_you_mean(cid, contacts)
             doc.problem(
                 (*path, "contact"),
                 f"kohde {_q(oid)}: yhteystietoa {_q(cid)} ei ole{hint} (yhteystiedot ovat [contact.TUNNUS]-tauluina "
@@ -724,7 +735,7 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact] | None) -> dict[str, 
             and contacts[cid].kind
             and topic not in contacts[cid].topics
         ):
-            hint = did_you_mean(topic, contacts[cid].topics)
+            hint = doc.did_you_mean(topic, contacts[cid].topics)
             doc.problem(
                 (*path, "topic"),
                 f"kohde {_q(oid)}: aihe {_q(topic)} ei ole yhteystiedon {_q(cid)} aiheissa{hint} – kopioi aihe "
@@ -740,7 +751,7 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact] | None) -> dict[str, 
         say = {}
     for kind, text in say.items():
         if kind not in CHANNEL_KINDS:
-            hint = did_you_mean(kind, CHANNEL_KINDS)
+            hint = doc.did_you_mean(kind, CHANNEL_KINDS)
             doc.problem(
                 ("say", kind),
                 f"[say]: tuntematon kanavan tyyppi {_q(kind)}{hint} (sallitut: {', '.join(CHANNEL_KINDS)})",
@@ -778,7 +789,7 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact] | None) -> dict[str, 
         raw_fields = {}
     for key, value in raw_fields.items():
         if key not in FIELD_KEYS:
-            hint = did_you_mean(key, FIELD_KEYS)
+            hint = doc.did_you_mean(key, FIELD_KEYS)
             doc.problem(("field", key), f"tuntematon kenttä {_q(key)}{hint} (sallitut: {', '.join(FIELD_KEYS)})")
             continue
         if not isinstance(value, dict):
@@ -816,12 +827,12 @@ def _graph_checks(
     sections_ok = isinstance(doc.data.get("question", {}), dict) and isinstance(doc.data.get("outcome", {}), dict)
     if root and sections_ok and root not in questions and root not in known - outcomes.keys():
         what = "se on kohde" if root in outcomes else "sitä ei ole"
-        hint = "" if root in outcomes else did_you_mean(root, questions)
+        hint = "" if root in outcomes else doc.did_you_mean(root, questions)
         doc.problem(("flow", "root"), f"[flow] root {_q(root)} pitää olla kysymys, mutta {what}{hint}")
     for qid, q in questions.items():
         for i, opt in enumerate(q.options):
             if opt.next and opt.next not in nodes and opt.next not in known:
-                hint = did_you_mean(opt.next, nodes)
+                hint = doc.did_you_mean(opt.next, nodes)
                 doc.problem(
                     ("question", qid, "option", i, "next"),
                     f"kysymyksen {_q(qid)} vaihtoehto {_q(opt.id)}: seuraavaa solmua (next) {_q(opt.next)} "
