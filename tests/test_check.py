@@ -211,3 +211,25 @@ def test_the_shipped_data_passes(capsys, flow):
     assert code == 0
     nodes = len(flow.questions) + len(flow.outcomes)
     assert lines[0].startswith(f"OK: kuntoutus.toml: {nodes} solmua")
+
+
+def test_a_message_never_spans_lines_or_floods_the_screen(capsys, tmp_path: Path):
+    """A key may hold a newline (a fake `FILE:1:` line) or megabytes: quoted on one line, cut short."""
+    flow = tmp_path / "inj.toml"
+    flow.write_text('"a\\nb:1: fake" = 1\n"' + "x" * 100_000 + '" = 2\n', encoding="utf-8")
+    code, lines = check(capsys, "--contacts", str(VALID / "contacts.toml"), str(flow))
+    assert code == 1
+    assert not any(line.startswith("b:1:") for line in lines)
+    assert any(f"{flow}:1: " in line and "'a\\nb:1: fake'" in line for line in lines), lines
+    assert max(map(len, lines)) < 400
+
+
+def test_an_empty_domain_list_is_one_problem(capsys, tmp_path: Path):
+    contacts = tmp_path / "contacts.toml"
+    text = (VALID / "contacts.toml").read_text(encoding="utf-8")
+    contacts.write_text(text.replace('["example.fi"]', "[]"), encoding="utf-8")
+    code, lines = check(capsys, "--contacts", str(contacts), str(VALID / "flow.toml"))
+    assert code == 1
+    assert [line for line in lines if LINE.match(line)] == [
+        f'{contacts}:2: [meta] allowed_email_domains on tyhjä: kirjoita sallitut verkkotunnukset, esim. ["kela.fi"]'
+    ]

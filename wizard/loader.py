@@ -48,6 +48,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \t and \n are fine
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _TOML_END = re.compile(r"\s*\(at end of document\)")
 MAX_SHOWN = 60  # characters of a data value quoted in a message
+_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 # Template placeholders a flow's texts may use.
 DRAFT_NAMES = frozenset(
@@ -136,7 +137,7 @@ _TYPE_CHECKS = {
 
 def _q(value: object) -> str:
     """A data value quoted in a message, cut short (a hostile file may hold megabytes)."""
-    text = str(value)
+    text = str(value)[: MAX_SHOWN + 1].translate(_ONE_LINE)  # a message never spans lines
     return f"'{text[:MAX_SHOWN]}…'" if len(text) > MAX_SHOWN else f"'{text}'"
 
 
@@ -156,7 +157,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     extract_one, distance = _FUZZY
     limit = 1 if len(word) <= 3 else 2 if len(word) <= 10 else 3
     found = extract_one(word, list(candidates), scorer=distance, score_cutoff=limit)
-    return f" – tarkoititko '{found[0]}'?" if found and found[0] != word else ""
+    return f" – tarkoititko {_q(found[0])}?" if found and found[0] != word else ""
 
 
 def _describe(path: tuple) -> str:
@@ -613,6 +614,12 @@ def _allowed_domains(doc: _Doc, meta: dict[str, Any]) -> frozenset[str] | None:
     if not isinstance(value, list):
         return None  # table() has said what is wrong
     domains = frozenset(v.lower() for v in value if isinstance(v, str))
+    if not value:
+        doc.problem(
+            ("meta", "allowed_email_domains"),
+            '[meta] allowed_email_domains on tyhjä: kirjoita sallitut verkkotunnukset, esim. ["kela.fi"]',
+        )
+        return None
     for i, domain in enumerate(value):
         if isinstance(domain, str) and not _DOMAIN.match(domain):
             doc.problem(
