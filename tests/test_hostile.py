@@ -76,6 +76,7 @@ EXPECTED = {
     "question_not_table.toml": (1, 1, "[question] pitää olla taulu"),
     "question_only_via_options.toml": (1, 6, "kysymys 'alku': pakollinen avain 'text' puuttuu"),
     "question_outcome_same_id.toml": (1, 62, "tunnus 'alku' on sekä kysymys (rivi 6) että kohde"),
+    "raw_escape_in_string.toml": (1, 11, "TOML-syntaksivirhe, sarake 15: tekstissä on ohjausmerkki"),
     "root_is_outcome.toml": (1, 4, "mutta se on kohde"),
     "root_missing.toml": (1, 4, "mutta sitä ei ole"),
     "root_not_string.toml": (1, 4, "nyt se on kokonaisluku"),

@@ -214,6 +214,10 @@ _SYNTAX = (
     ("Invalid value", 'arvo ei kelpaa: kirjoita teksti lainausmerkkeihin ("...") ja listat hakasulkeisiin ([...])'),
     ("Invalid statement", "rivi ei ole muotoa avain = arvo tai [taulu]: tarkista rivi (kommentti alkaa #-merkillä)"),
     ("Unescaped '\\' in a string", "kenoviiva merkkijonossa: kirjoita \\\\ tai käytä heittomerkkejä ('...')"),
+    (
+        "Illegal character",
+        "tekstissä on ohjausmerkki, joka ei kuulu dataan: poista se (sarkain ja rivinvaihto käyvät)",
+    ),
 )
 _DECLARE = re.compile(r"Cannot declare \((.*)\) twice")
 _OVERWRITE = "Cannot overwrite a value"
