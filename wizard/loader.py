@@ -263,7 +263,9 @@ class _Doc:
             )
             return
         # The rule applies to decoded values: TOML escapes (\e, \x1b, \u001b, \r) decode to them.
-        self._reject_control_characters()
+        # A decoded control character needs a backslash or a raw one in the text: else skip the walk.
+        if "\\" in text or _CONTROL.search(text):
+            self._reject_control_characters()
         self.ok = True
 
     def _syntax_problem(self, raw: str) -> None:
