@@ -27,7 +27,7 @@ def word(rng: random.Random) -> str:
 def generate(directory: Path, nodes: int, seed: int = 1) -> tuple[Path, Path]:
     """Write contacts.toml and flow.toml with about `nodes` nodes (questions + outcomes)."""
     rng = random.Random(seed)
-    contacts = ['[meta]\nversion = "bench"\n']
+    contacts = ['[meta]\nversion = "bench"\nallowed_email_domains = ["example.fi"]\n']
     for i in range(20):
         contacts.append(
             f'[contact.c{i}]\nname = "Kontakti {i}"\nkind = "email"\naddress = "osoite{i}@example.fi"\n'

@@ -16,27 +16,27 @@ BROKEN = FIXTURES / "broken"
 
 # fixture -> (line, message fragment) of a problem it must report.
 CASES = {
-    "syntax_error.toml": (3, "TOML syntax error"),
-    "unknown_key.toml": (8, "unknown key 'colour'"),
-    "missing_key.toml": (25, "missing required key 'subject'"),
-    "wrong_type.toml": (11, "must be a string, not an integer"),
-    "duplicate_option_id.toml": (15, "two options with id 'posti'"),
-    "duplicate_table.toml": (62, "Cannot declare ('outcome', 'loppu_posti') twice"),
-    "next_missing.toml": (17, "next 'ei_ole' does not exist"),
-    "unknown_contact.toml": (27, "unknown contact 'puuttuu'"),
-    "unreachable.toml": (30, "'orpo' cannot be reached"),
-    "cycle.toml": (25, "cycle: option 'takaisin' of 'kierto' leads back to 'alku'"),
-    "no_options.toml": (6, "question 'alku' has no options"),
-    "empty_label.toml": (16, "'label' in option 2 of question 'alku' is empty"),
-    "root_missing.toml": (4, "root 'ei_ole' must be a question"),
-    "unknown_placeholder.toml": (38, "unknown placeholder ${password}"),
-    "topic_not_in_contact.toml": (23, "topic 'keksitty aihe' is not one of contact 'mail' topics"),
-    "contacts_malformed_email.toml": (7, "malformed e-mail address 'posti(at)example.fi'"),
-    "contacts_unknown_kind.toml": (13, "kind 'fax' is not one of"),
-    "contacts_email_without_address.toml": (4, "kind 'email' but no address"),
-    "contacts_address_on_phone.toml": (14, "only kind 'email' may have an address"),
-    "contacts_duplicate_address.toml": (19, "also used by contact 'mail'"),
-    "contacts_bad_hours.toml": (20, "unknown time zone 'Mars/Olympus'"),
+    "syntax_error.toml": (3, "TOML-syntaksivirhe"),
+    "unknown_key.toml": (8, "tuntematon avain 'colour'"),
+    "missing_key.toml": (25, "pakollinen avain 'subject' puuttuu"),
+    "wrong_type.toml": (11, "pitää olla merkkijono lainausmerkeissä"),
+    "duplicate_option_id.toml": (15, "kaksi vaihtoehtoa tunnuksella 'posti'"),
+    "duplicate_table.toml": (62, "taulu [outcome.loppu_posti] on jo määritelty rivillä 19"),
+    "next_missing.toml": (17, "(next) 'ei_ole' ei ole"),
+    "unknown_contact.toml": (27, "yhteystietoa 'puuttuu' ei ole"),
+    "unreachable.toml": (30, "kohde 'orpo': juuresta 'alku' ei pääse tänne"),
+    "cycle.toml": (25, "silmukka: kysymyksen 'kierto' vaihtoehto 'takaisin' johtaa takaisin kysymykseen 'alku'"),
+    "no_options.toml": (6, "kysymys 'alku': ei yhtään vaihtoehtoa"),
+    "empty_label.toml": (16, "kysymyksen 'alku' vaihtoehto 2: 'label' on tyhjä"),
+    "root_missing.toml": (4, "[flow] root 'ei_ole' pitää olla kysymys"),
+    "unknown_placeholder.toml": (38, "tuntematon paikkamerkki ${password}"),
+    "topic_not_in_contact.toml": (23, "aihe 'keksitty aihe' ei ole yhteystiedon 'mail' aiheissa"),
+    "contacts_malformed_email.toml": (8, "sähköpostiosoite 'posti(at)example.fi' on virheellinen"),
+    "contacts_unknown_kind.toml": (14, "kind 'fax' ei kelpaa"),
+    "contacts_email_without_address.toml": (5, 'kind = "email" vaatii osoitteen'),
+    "contacts_address_on_phone.toml": (15, "vain sähköpostiyhteystiedolla"),
+    "contacts_duplicate_address.toml": (20, "on jo yhteystiedolla 'mail'"),
+    "contacts_bad_hours.toml": (21, "tuntematon aikavyöhyke 'Mars/Olympus'"),
 }
 
 
@@ -74,13 +74,13 @@ def test_all_problems_are_reported_at_once(tmp_path: Path):
     with pytest.raises(DataError) as caught:
         load(bad, VALID / "contacts.toml")
     messages = " | ".join(str(p) for p in caught.value.problems)
-    assert "must be a string" in messages and "next 'ei' does not exist" in messages
+    assert "pitää olla merkkijono" in messages and "(next) 'ei' ei ole" in messages
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path):
-    with pytest.raises(UsageError, match="file not found"):
+    with pytest.raises(UsageError, match="tiedostoa ei löydy"):
         load(tmp_path / "nope.toml", VALID / "contacts.toml")
-    with pytest.raises(UsageError, match="is a directory"):
+    with pytest.raises(UsageError, match="on hakemisto"):
         load(tmp_path, VALID / "contacts.toml")
 
 

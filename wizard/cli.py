@@ -53,6 +53,9 @@ def _now():
 # ---------------------------------------------------------------- check
 
 
+MAX_PROBLEMS_SHOWN = 200  # `check --all` shows every one
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     import os
 
@@ -63,24 +66,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     contacts = args.contacts or default_contacts()
     flows = list(args.flow_files or default_flows())
     if not flows:
-        raise UsageError("no flow files to check")
-    problems: list[str] = []
+        raise UsageError("ei tarkistettavia puutiedostoja (no flow files to check)")
+    problems: dict[str, None] = {}  # ordered and de-duplicated in one step (the contacts' own repeat per flow)
     summary = []
     for path in flows:
         try:
             flow = load(path, contacts)
         except DataError as exc:
-            problems.extend(str(p) for p in exc.problems if str(p) not in problems)
+            problems.update(dict.fromkeys(str(p) for p in exc.problems))
             continue
         summary.append(
-            f"{os.path.basename(path)}: {len(flow.questions) + len(flow.outcomes)} nodes "
-            f"({len(flow.questions)} questions, {len(flow.outcomes)} outcomes), "
-            f"{len(flow.contacts)} contacts, hash {flow.content_hash}"
+            f"{os.path.basename(path)}: {len(flow.questions) + len(flow.outcomes)} solmua "
+            f"(kysymyksiä {len(flow.questions)}, kohteita {len(flow.outcomes)}), "
+            f"yhteystietoja {len(flow.contacts)}, tiiviste {flow.content_hash}"
         )
     if problems:
-        for line in problems:
-            _err(line)
-        _err(f"{len(problems)} problem(s) found (virheitä: {len(problems)})")
+        lines = list(problems)
+        shown = lines if args.all else lines[:MAX_PROBLEMS_SHOWN]
+        _err("\n".join(shown))
+        if len(shown) < len(lines):
+            _err(f"… ja {len(lines) - len(shown)} muuta ongelmaa (näytä kaikki: kela-ohjaus check --all)")
+        _err(f"Ongelmia yhteensä {len(lines)}. Korjaa ne ja aja kela-ohjaus check uudelleen.")
         return EXIT_PROBLEM
     _out("OK: " + "; ".join(summary))
     return EXIT_OK
@@ -275,11 +281,34 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from .errors import EXIT_OK
-    from .graph import dot, mermaid
+    from .errors import EXIT_OK, InputError
+    from .graph import UnknownNode, dot, mermaid, svg
 
     flow = _flow(args)
-    sys.stdout.write(dot(flow) if args.format == "dot" else mermaid(flow))
+    try:
+        text = mermaid(flow, args.start) if args.format == "mermaid" else dot(flow, args.start)
+    except UnknownNode:
+        from .loader import did_you_mean
+
+        hint = did_you_mean(args.start, [*flow.questions, *flow.outcomes])
+        raise InputError(
+            f"--from: solmua '{args.start}' ei ole{hint} (solmujen tunnukset näkyvät kaaviossa hakasulkeissa)"
+        ) from None
+    if args.format != "svg":
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        image = svg(text)
+    except FileNotFoundError:
+        raise InputError(
+            "SVG-kuvan piirtämiseen tarvitaan Graphviz-ohjelma dot, eikä sitä löydy. Asenna Graphviz "
+            "(esim. apt install graphviz tai brew install graphviz), tai tulosta DOT-muoto: "
+            "kela-ohjaus graph --format dot > puu.dot"
+        ) from None
+    except (RuntimeError, OSError) as exc:
+        raise InputError(f"Graphviz ei piirtänyt kuvaa: {exc}") from None
+    sys.stdout.flush()
+    sys.stdout.buffer.write(image)
     return EXIT_OK
 
 
@@ -304,6 +333,7 @@ def cmd_browse(args: argparse.Namespace) -> int:
 def _args_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--contacts", metavar="FILE", help="contacts file (default: shipped data/contacts.toml)")
     p.add_argument("flow_files", nargs="*", metavar="FLOW_FILE", help="flow files (default: shipped flows/*.toml)")
+    p.add_argument("--all", action="store_true", help=f"show every problem (default: the first {MAX_PROBLEMS_SHOWN})")
 
 
 def _args_json(p: argparse.ArgumentParser) -> None:
@@ -359,7 +389,10 @@ def _args_stats(p: argparse.ArgumentParser) -> None:
 
 
 def _args_graph(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="diagram format (default mermaid)")
+    p.add_argument(
+        "--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="diagram format (default mermaid)"
+    )
+    p.add_argument("--from", dest="start", metavar="NODE", help="draw only the branch below NODE (a node id)")
 
 
 # name -> (help, arguments, handler); the order is the order of --help.

@@ -18,10 +18,11 @@ import os
 from . import __version__
 from .digest import content_digest
 from .model import Contact, DraftTemplate, FieldSpec, Flow, Hours, Option, Outcome, Question
+from .paths import Paths
 
 FORMAT = 1
 # Code whose changes must invalidate the cache (stat only: reading them would cost).
-_SHAPERS = ("model.py", "loader.py", "digest.py", "search.py", "textnorm.py", "compiled.py")
+_SHAPERS = ("model.py", "loader.py", "paths.py", "digest.py", "search.py", "textnorm.py", "compiled.py")
 
 
 def _key(*blobs: bytes) -> str:
@@ -48,7 +49,7 @@ def to_plain(flow: Flow) -> tuple:
         {k: tuple(f) for k, f in flow.fields.items()},
         flow.content_hash,
         flow.data_version,
-        dict(flow.paths),
+        flow.paths.links,  # one link per node (see paths.py): linear in size
         flow.source,
     )
 
@@ -67,7 +68,7 @@ def from_plain(plain: tuple) -> Flow:
         fields={k: FieldSpec(*f) for k, f in fields.items()},
         content_hash=content_hash,
         data_version=version,
-        paths=paths,
+        paths=Paths(paths),
         source=source,
     )
 
