@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.drafts import render_eml, render_json, render_mailto, render_text
+from wizard.drafts import local_zone, origin, render_eml, render_json, render_mailto, render_text
 from wizard.engine import Session
 from wizard.model import Flow
 
@@ -29,6 +29,12 @@ FIELDS = {
     "description": "Kuvaus asiasta.\nToinen rivi.",
     "notes": "Soittaja oli kiireinen.",
 }
+
+
+@pytest.fixture(autouse=True)
+def _helsinki(monkeypatch):
+    """The snapshots' Date is in the default zone, whatever TZ the test run has."""
+    monkeypatch.delenv("TZ", raising=False)
 
 
 def _draft(flow: Flow, outcome: str, fields: dict[str, str] | None = None):
@@ -77,8 +83,9 @@ def _reference_eml(draft) -> bytes:
     if draft.to:
         msg["To"] = draft.to
     msg["Subject"] = draft.subject
-    msg["Date"] = format_datetime(datetime.fromisoformat(draft.created))
+    msg["Date"] = format_datetime(datetime.fromisoformat(draft.created).astimezone(local_zone()))
     msg["X-Unsent"] = "1"
+    msg["X-Kela-Ohjaus"] = origin(draft)
     msg.set_content(draft.body, charset="utf-8")
     return msg.as_bytes()
 

@@ -24,18 +24,43 @@ if TYPE_CHECKING:
 FORMATS = ("text", "eml", "mailto", "json")
 
 
+class StdoutFailed(Exception):
+    """Standard output cannot be written (a closed pipe, a full disk, a closed descriptor)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.errno = error.errno
+
+
+def _write(data: str | bytes) -> None:
+    """Every byte the CLI prints goes through here, so a failing stdout is one clear error."""
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+    except OSError as exc:
+        raise StdoutFailed(exc) from None
+
+
 def _out(text: str = "") -> None:
-    sys.stdout.write(visible(text) + "\n")
+    _write(visible(text) + "\n")
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(visible(text) + "\n")
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(visible(text) + "\n")
+            sys.stderr.flush()
+        except OSError:
+            pass  # nowhere left to say it; the exit code still tells
 
 
 def _json(data: object) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _flow(args: argparse.Namespace):
@@ -155,8 +180,22 @@ def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"--field takes KEY=VALUE, not '{pair}'")
         if key not in FIELD_KEYS:
             raise UsageError(f"--field: unknown key '{key}' (known: {', '.join(FIELD_KEYS)})")
-        fields[key] = value
+        fields[key] = _valid_text(value, f"--field {key}")
     return fields
+
+
+def _valid_text(value: str, what: str) -> str:
+    """`value` if it is valid Unicode text; bytes that are not UTF-8 arrive as lone surrogates."""
+    from .errors import InputError
+
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{what}: arvossa on merkkejä, jotka eivät ole kelvollista UTF-8-tekstiä. "
+            "Kirjoita arvo uudelleen tai tarkista päätteen merkistö (UTF-8)."
+        ) from None
+    return value
 
 
 def _check_fields(fields: dict[str, str], allow_personal_data: bool) -> None:
@@ -180,32 +219,38 @@ def _check_fields(fields: dict[str, str], allow_personal_data: bool) -> None:
 def _emit_draft(session, args: argparse.Namespace) -> int:
     from .drafts import RENDERERS
     from .errors import EXIT_OK, EXIT_PROBLEM
-    from .files import write_private
+    from .files import user_path, write_all
 
     draft = session.draft()
+    # Every output is rendered and checked before any is written: all or nothing.
+    outputs: list[tuple[Path, str | bytes]] = []
     if args.record:
         from .record import dumps
 
-        write_private(args.record, dumps(session), overwrite=args.force)
-        _err(f"Tallenne tallennettu: {args.record}")
-    if draft.to is None:
+        outputs.append((user_path(args.record), dumps(session)))
+    rendered = RENDERERS[args.format](draft) if draft.to is not None else None
+    to_file = rendered is not None and args.output not in (None, "-")  # `-o -` is standard output
+    if to_file:
+        outputs.append((user_path(args.output), rendered))
+    if outputs:
+        write_all(outputs, overwrite=args.force)
+        if args.record:
+            _err(f"Tallenne tallennettu: {outputs[0][0]}")
+    if rendered is None:
         if args.format == "json":
             from .drafts import render_json
 
-            sys.stdout.write(render_json(draft))
+            _write(render_json(draft))
         _err(f"'{draft.outcome}' ei ole sähköpostiasia: sille ei tehdä viestiluonnosta. Toimi näin:")
         for line in draft.instructions:
             _err(f"  - {line}")
         return EXIT_PROBLEM
-    rendered = RENDERERS[args.format](draft)
-    if args.output:
-        write_private(args.output, rendered, overwrite=args.force)
-        _err(f"Luonnos tallennettu: {args.output}")
+    if to_file:
+        _err(f"Luonnos tallennettu: {outputs[-1][0]}")
     elif isinstance(rendered, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(rendered)
+        _write(rendered)
     else:
-        sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
+        _write(rendered if rendered.endswith("\n") else rendered + "\n")
     return EXIT_OK
 
 
@@ -254,12 +299,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
         _out(f"Puhelulokista poistettiin {clear()} riviä.")
         return EXIT_OK
     if args.since:
+        import re
         from datetime import date
 
         try:
+            # Only YYYY-MM-DD: fromisoformat() also takes 20261101, which the log's text dates never match.
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.since):
+                raise ValueError
             date.fromisoformat(args.since)
         except ValueError:
-            raise UsageError(f"--since takes a date YYYY-MM-DD, not '{args.since}'") from None
+            raise UsageError(f"--since: anna päivämäärä muodossa VVVV-KK-PP (esim. 2026-11-01), ei '{args.since}'.") from None
     stats = collect(args.since)
     if args.json:
         _json(stats)
@@ -273,7 +322,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from .graph import dot, mermaid
 
     flow = _flow(args)
-    sys.stdout.write(dot(flow) if args.format == "dot" else mermaid(flow))
+    _write(dot(flow) if args.format == "dot" else mermaid(flow))
     return EXIT_OK
 
 
@@ -431,29 +480,69 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def _crash_report(exc: BaseException) -> Path | None:
     """Write the traceback (no field values: only code locations) to the state dir."""
     try:
+        import os
         import traceback
         from datetime import datetime
 
+        from .errors import InputError
         from .files import state_dir, write_private
 
         frames = traceback.extract_tb(exc.__traceback__)
-        lines = [
-            f"kela-ohjaus {__version__} crash at {datetime.now().isoformat(timespec='seconds')}",
-            f"{type(exc).__name__}",
-        ]
+        now = datetime.now()
+        lines = [f"kela-ohjaus {__version__} crash at {now.isoformat(timespec='seconds')}", f"{type(exc).__name__}"]
         lines += [f'  File "{f.filename}", line {f.lineno}, in {f.name}' for f in frames]
-        path = state_dir() / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
-        return write_private(path, "\n".join(lines) + "\n", overwrite=True)
+        # Unique per process and attempt: two crashes in the same second keep both reports.
+        stem = f"crash-{now:%Y%m%d-%H%M%S}-{os.getpid()}"
+        for attempt in range(100):
+            path = state_dir() / (f"{stem}.txt" if attempt == 0 else f"{stem}-{attempt}.txt")
+            try:
+                return write_private(path, "\n".join(lines) + "\n", overwrite=False)
+            except InputError:
+                if not path.exists():
+                    return None
+        return None
     except Exception:
         return None
 
 
+def _stdout_failed(exc: StdoutFailed) -> int:
+    """A closed pipe (`| head`) ends quietly with 0; any other failing stdout is one line and exit 1."""
+    import errno
+    import os
+
+    try:  # the interpreter flushes stdout again at exit: let that go to /dev/null, silently
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    if exc.errno == errno.EPIPE:
+        return 0
+    reasons = {errno.ENOSPC: "levy on täynnä", errno.EBADF: "tuloste on suljettu", errno.EIO: "levyvirhe"}
+    _err(f"Tulostetta ei voitu kirjoittaa: {reasons.get(exc.errno or 0, 'kirjoitus epäonnistui')}.")
+    return 1
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise StdoutFailed(exc) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        _err("Tulostetta ei voitu kirjoittaa: vakiotuloste on suljettu.")
+        return 1
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv == ["--version"]:  # the fastest path: no parser, no data, no other module
-        sys.stdout.write(f"kela-ohjaus {__version__}\n")
+        try:
+            _write(f"kela-ohjaus {__version__}\n")
+            _flush_stdout()
+        except StdoutFailed as exc:
+            return _stdout_failed(exc)
         return 0
-    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KelaError
+    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_USAGE, KelaError
 
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -463,24 +552,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help and --version
+            _flush_stdout()
             return int(exc.code or 0)
+        except OSError as exc:  # argparse printing --help to a failing stdout
+            raise StdoutFailed(exc) from None
         if not getattr(args, "command", None):
-            parser.print_help()
-            return EXIT_USAGE
-        return args.func(args)
+            _write(parser.format_help())
+            code = EXIT_USAGE
+        else:
+            code = args.func(args)
+        _flush_stdout()
+        return code
+    except StdoutFailed as exc:
+        return _stdout_failed(exc)
     except KelaError as exc:
         _err(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        _err("Keskeytetty. (Interrupted.)")
+        _err("Keskeytetty.")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing to report
-        return EXIT_OK
+    except BrokenPipeError as exc:  # a front end's write to a closed pipe
+        return _stdout_failed(StdoutFailed(exc))
     except Exception as exc:
         report = _crash_report(exc)
         where = f" Raportti: {report}" if report else ""
-        _err(f"Odottamaton virhe ({type(exc).__name__}). (Unexpected error.){where}")
+        _err(f"Odottamaton virhe ({type(exc).__name__}).{where}")
         return EXIT_CRASH
 
 

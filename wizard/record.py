@@ -11,7 +11,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from .engine import Answer, Session
-from .errors import InputError, UsageError
+from .errors import InputError
 from .model import FIELD_KEYS, Flow
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
@@ -19,12 +19,17 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMAT = 1
+# A record is a few KB; anything far larger is not one.
+MAX_RECORD_BYTES = 1024 * 1024
 
 
 def to_record(session: Session) -> dict[str, Any]:
+    from .drafts import tool_version
+
     flow = session.flow
     record: dict[str, Any] = {
         "format": FORMAT,
+        "tool": tool_version(),
         "flow": {"id": flow.id, "hash": flow.content_hash, "data_version": flow.data_version},
         "started": session.started,
         "saved": session.clock().isoformat(timespec="seconds"),
@@ -98,14 +103,11 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
 
 
 def load_record(flow: Flow, path: Path) -> Replayed:
+    from .files import read_text
+
+    text = read_text(path, limit=MAX_RECORD_BYTES)  # regular files only; Finnish errors naming the file
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: file not found (tiedostoa ei löydy)") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory (hakemisto, ei tiedosto)") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise InputError(f"{path}: not a valid TOML record: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError(f"{path}: ei kelvollinen TOML-tallenne: {exc}") from None
     return from_record(flow, data, source=str(path))
