@@ -308,7 +308,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 raise ValueError
             date.fromisoformat(args.since)
         except ValueError:
-            raise UsageError(f"--since: anna päivämäärä muodossa VVVV-KK-PP (esim. 2026-11-01), ei '{args.since}'.") from None
+            raise UsageError(
+                f"--since: anna päivämäärä muodossa VVVV-KK-PP (esim. 2026-11-01), ei '{args.since}'."
+            ) from None
     stats = collect(args.since)
     if args.json:
         _json(stats)

@@ -141,7 +141,7 @@ def local_zone():
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     name = os.environ.get("TZ", "").lstrip(":")
-    if name and "/" in name or name == "UTC":
+    if (name and "/" in name) or name == "UTC":
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):

@@ -19,9 +19,8 @@ Finnish message naming the file, so front ends can catch them and ask again.
 from __future__ import annotations
 
 import os
-import sys
-
 import stat
+import sys
 
 from .errors import InputError, UsageError
 
