@@ -63,13 +63,16 @@ def log_path() -> Path:
 
 
 def _private(path: Path) -> None:
-    """Create the log file (and its -wal/-shm, once they exist) with mode 0600.
+    """Create the log file (if missing) with mode 0600, and keep it and its -wal/-shm 0600.
 
     SQLite gives -wal and -shm the mode of the database file, so creating
     that one 0600 before SQLite does keeps all three private from the start.
+    Only a missing file is opened here: closing any descriptor of a file drops
+    every POSIX lock this process holds on it, SQLite's included.
     """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-    os.close(fd)
+    if not os.path.exists(path):
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600))
     for suffix in ("", "-wal", "-shm"):
         with contextlib.suppress(OSError):
             os.chmod(f"{path}{suffix}", 0o600)

@@ -82,6 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import os
 
     from .errors import EXIT_OK, EXIT_PROBLEM, DataError, UsageError
+    from .files import require_regular
     from .loader import load
     from .locate import default_contacts, default_flows
 
@@ -89,6 +90,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     flows = list(args.flow_files or default_flows())
     if not flows:
         raise UsageError("no flow files to check")
+    for path in (contacts, *flows):
+        require_regular(path)  # a FIFO or /dev/zero would hang the loader's read
     problems: list[str] = []
     summary = []
     for path in flows:
@@ -460,6 +463,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         def __init__(self, *args, **kwargs) -> None:
             kwargs.setdefault("formatter_class", _Formatter)
             super().__init__(*args, **kwargs)
+
+        def _print_message(self, message: str, file=None) -> None:
+            # argparse swallows write errors; --help to a full or closed stdout must say so
+            if message:
+                if file is None or file is sys.stdout:
+                    _write(message)
+                else:
+                    _err(message.rstrip("\n"))
 
         def error(self, message: str) -> None:  # type: ignore[override]
             raise UsageError(f"{self.prog}: {message} (see --help)")

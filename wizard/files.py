@@ -134,13 +134,8 @@ def user_path(name: str) -> Path:
 # ---------------------------------------------------------------- reading
 
 
-def read_bytes(path: Path | str, *, limit: int = MAX_READ_BYTES) -> bytes:
-    """The content of the regular file `path`, at most `limit` bytes.
-
-    A missing file or a directory is UsageError (exit 2, as for a missing
-    argument); a device, FIFO or socket is NotRegularFile, a longer file
-    FileTooLarge, anything else InputError: all name the file in Finnish.
-    """
+def _open_regular(path: Path | str) -> int:
+    """An fd for reading the regular file `path`; the errors of read_bytes() otherwise."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags)  # O_NONBLOCK: opening a FIFO without a writer must not hang
@@ -158,6 +153,31 @@ def read_bytes(path: Path | str, *, limit: int = MAX_READ_BYTES) -> bytes:
             raise UsageError(f"{path}: on hakemisto, ei tiedosto.")
         if not stat.S_ISREG(mode):
             raise NotRegularFile(path, "lueta")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def require_regular(path: Path | str) -> None:
+    """Raise NotRegularFile if `path` is a device, FIFO or socket (for readers that read on their own)."""
+    try:
+        os.close(_open_regular(path))
+    except NotRegularFile:
+        raise
+    except InputError:
+        pass  # missing, unreadable: the reader reports that in its own words
+
+
+def read_bytes(path: Path | str, *, limit: int = MAX_READ_BYTES) -> bytes:
+    """The content of the regular file `path`, at most `limit` bytes.
+
+    A missing file or a directory is UsageError (exit 2, as for a missing
+    argument); a device, FIFO or socket is NotRegularFile, a longer file
+    FileTooLarge, anything else InputError: all name the file in Finnish.
+    """
+    fd = _open_regular(path)
+    try:
         chunks = []
         total = 0
         while True:  # the limit is enforced on what is read, not on what stat() claims

@@ -18,7 +18,7 @@ from ... import autosave
 from ...drafts import render_eml, render_text
 from ...engine import Session
 from ...errors import InputError
-from ...files import write_private
+from ...files import output_target, write_private
 from ...model import Outcome
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
@@ -219,22 +219,26 @@ class MainScreen(Screen[None]):
     async def save_file(self, title: str, suggested: str, content: bytes | str) -> None:
         from .dialogs import ConfirmScreen, FileNameScreen
 
-        name = await self.app.push_screen_wait(FileNameScreen(title, str(Path(self.app.save_dir) / suggested)))  # type: ignore[attr-defined]
-        if not name:
-            return
-        path = Path(name).expanduser()
-        overwrite = False
-        if path.exists():
-            overwrite = await self.app.push_screen_wait(ConfirmScreen(f"{path} on jo olemassa. Korvataanko?"))
-            if not overwrite:
-                self.notify("Ei tallennettu.", markup=False)
+        initial = str(Path(self.app.save_dir) / suggested)  # type: ignore[attr-defined]
+        while True:  # a name that cannot be used is asked again; Esc or an empty name gives up
+            name = await self.app.push_screen_wait(FileNameScreen(title, initial))
+            if not name:
                 return
-        try:
-            write_private(path, content, overwrite=overwrite)
-        except InputError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            try:
+                path, exists = output_target(name)
+                overwrite = False
+                if exists:
+                    overwrite = await self.app.push_screen_wait(ConfirmScreen(f"{path} on jo olemassa. Korvataanko?"))
+                    if not overwrite:
+                        self.notify("Ei tallennettu.", markup=False)
+                        return
+                write_private(path, content, overwrite=overwrite)
+            except InputError as exc:
+                self.notify(f"{exc} Anna toinen nimi.", severity="error", markup=False)
+                initial = name
+                continue
+            self.notify(f"Tallennettu: {path}", markup=False)
             return
-        self.notify(f"Tallennettu: {path}", markup=False)
 
     # ------------------------------------------------------------ call
     def action_new_call(self) -> None:
