@@ -22,7 +22,7 @@ import os
 import stat
 import sys
 
-from .errors import InputError, UsageError
+from .errors import InputError, KelaError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -165,8 +165,8 @@ def require_regular(path: Path | str) -> None:
         os.close(_open_regular(path))
     except NotRegularFile:
         raise
-    except InputError:
-        pass  # missing, unreadable: the reader reports that in its own words
+    except KelaError:
+        pass  # missing, a directory, unreadable: the reader reports that in its own words
 
 
 def read_bytes(path: Path | str, *, limit: int = MAX_READ_BYTES) -> bytes:
