@@ -125,9 +125,9 @@ def test_five_megabytes_of_junk(capsys, tmp_path: Path):
 
 def test_directory_and_missing_path_are_usage_errors(capsys, tmp_path: Path):
     code, output = check(capsys, "--contacts", str(VALID / "contacts.toml"), str(tmp_path))
-    assert code == 2 and "is a directory" in output
+    assert code == 2 and "on hakemisto" in output
     code, output = check(capsys, "--contacts", str(tmp_path / "nope.toml"), str(VALID / "flow.toml"))
-    assert code == 2 and "file not found" in output
+    assert code == 2 and "tiedostoa ei löydy" in output
 
 
 def test_oversized_file_is_refused_quickly(capsys, tmp_path: Path):

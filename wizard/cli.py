@@ -89,9 +89,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     contacts = args.contacts or default_contacts()
     flows = list(args.flow_files or default_flows())
     if not flows:
-        raise UsageError("no flow files to check")
+        raise UsageError("Tarkistettavia päätöspuutiedostoja ei ole.")
     for path in (contacts, *flows):
-        require_regular(path)  # a FIFO or /dev/zero would hang the loader's read
+        require_regular(path)  # missing, a directory, a FIFO or /dev/zero: said before the loader reads
     problems: list[str] = []
     summary = []
     for path in flows:
@@ -101,14 +101,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems.extend(str(p) for p in exc.problems if str(p) not in problems)
             continue
         summary.append(
-            f"{os.path.basename(path)}: {len(flow.questions) + len(flow.outcomes)} nodes "
-            f"({len(flow.questions)} questions, {len(flow.outcomes)} outcomes), "
-            f"{len(flow.contacts)} contacts, hash {flow.content_hash}"
+            f"{os.path.basename(path)}: {len(flow.questions) + len(flow.outcomes)} solmua "
+            f"({len(flow.questions)} kysymystä, {len(flow.outcomes)} kohdetta), "
+            f"{len(flow.contacts)} yhteystietoa, tiiviste {flow.content_hash}"
         )
     if problems:
         for line in problems:
             _err(line)
-        _err(f"{len(problems)} problem(s) found (virheitä: {len(problems)})")
+        _err(f"Virheitä: {len(problems)}.")
         return EXIT_PROBLEM
     _out("OK: " + "; ".join(summary))
     return EXIT_OK
@@ -145,7 +145,7 @@ def cmd_find(args: argparse.Namespace) -> int:
 
     query = " ".join(args.query)
     if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
+        raise UsageError("--limit: anna vähintään 1.")
     flow = _flow(args)
     hits = search(load_index(flow), query, args.limit)
     if args.json:
@@ -155,9 +155,9 @@ def cmd_find(args: argparse.Namespace) -> int:
         _json([{**outcome_info(flow, h.outcome, now), "score": h.score, "matched": list(h.matched)} for h in hits])
     if not hits:
         if not query.strip() or not any(ch.isalnum() for ch in query):
-            _err("Ei hakusanoja: kirjoita soittajan omin sanoin, mitä asia koskee. (No search words.)")
+            _err("Ei hakusanoja: kirjoita soittajan omin sanoin, mitä asia koskee.")
         else:
-            _err("Ei osumia. Kokeile muita sanoja tai `kela-ohjaus wizard`. (Nothing matched.)")
+            _err("Ei osumia. Kokeile muita sanoja tai `kela-ohjaus wizard`.")
         return EXIT_PROBLEM
     if not args.json:
         for rank, hit in enumerate(hits, start=1):
@@ -180,9 +180,9 @@ def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise UsageError(f"--field takes KEY=VALUE, not '{pair}'")
+            raise UsageError(f"--field: anna muodossa AVAIN=ARVO, ei '{pair}'.")
         if key not in FIELD_KEYS:
-            raise UsageError(f"--field: unknown key '{key}' (known: {', '.join(FIELD_KEYS)})")
+            raise UsageError(f"--field: tuntematon avain '{key}' (avaimet: {', '.join(FIELD_KEYS)}).")
         fields[key] = _valid_text(value, f"--field {key}")
     return fields
 
@@ -263,7 +263,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
     flow = _flow(args)
     if args.outcome not in flow.outcomes:
-        raise InputError(f"unknown outcome '{args.outcome}' (tuntematon kohde; list them with `kela-ohjaus outcomes`)")
+        raise InputError(f"Tuntematon kohde '{args.outcome}'. Kohteet luettelee: kela-ohjaus outcomes")
     fields = _parse_fields(args.field or [])
     _check_fields(fields, args.allow_personal_data)
     session = Session(flow)
@@ -285,7 +285,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
         _err(f"Huom: {notice}")
     session = replayed.session
     if session.outcome is None:
-        raise InputError(f"{args.record_file}: the record stops at question '{session.current_id}' (no outcome yet)")
+        raise InputError(
+            f"{args.record_file}: tallenne päättyy kysymykseen '{session.current_id}'; kohdetta ei ole vielä valittu."
+        )
     _check_fields({k: v for k, v in session.fields.items() if v}, args.allow_personal_data)
     args.record = None
     return _emit_draft(session, args)
@@ -350,77 +352,79 @@ def cmd_browse(args: argparse.Namespace) -> int:
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--contacts", metavar="FILE", help="contacts file (default: shipped data/contacts.toml)")
-    p.add_argument("flow_files", nargs="*", metavar="FLOW_FILE", help="flow files (default: shipped flows/*.toml)")
+    p.add_argument("--contacts", metavar="TIEDOSTO", help="yhteystiedot (oletus: mukana tuleva data/contacts.toml)")
+    p.add_argument(
+        "flow_files", nargs="*", metavar="PUUTIEDOSTO", help="päätöspuut (oletus: mukana tulevat flows/*.toml)"
+    )
 
 
 def _args_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help="tulosta JSON")
 
 
 def _args_find(p: argparse.ArgumentParser) -> None:
-    p.add_argument("query", nargs="+", metavar="QUERY")
-    p.add_argument("--limit", type=int, default=5, metavar="N", help="how many hits (default 5)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("query", nargs="+", metavar="HAKUSANAT", help="soittajan omat sanat")
+    p.add_argument("--limit", type=int, default=5, metavar="N", help="montako osumaa (oletus 5)")
+    p.add_argument("--json", action="store_true", help="tulosta JSON")
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--format", choices=FORMATS, default="text", help="muoto (oletus text)")
     p.add_argument(
-        "--allow-personal-data", action="store_true", help="allow a henkilötunnus in the fields (not recommended)"
+        "-o", "--output", metavar="TIEDOSTO", help="kirjoita tiedostoon TIEDOSTO (- tarkoittaa vakiotulostetta)"
     )
+    p.add_argument("--force", action="store_true", help="korvaa olemassa olevat tiedostot")
+    p.add_argument("--allow-personal-data", action="store_true", help="salli henkilötunnus kentissä (ei suositella)")
 
 
 def _args_draft(p: argparse.ArgumentParser) -> None:
-    p.add_argument("outcome", metavar="OUTCOME_ID")
+    p.add_argument("outcome", metavar="KOHDE", help="kohteen tunnus (kela-ohjaus outcomes)")
     p.add_argument(
         "--field",
         action="append",
-        metavar="KEY=VALUE",
-        help="provider, business_id, contact, phone, email, description",
+        metavar="AVAIN=ARVO",
+        help="avaimet: provider, business_id, contact, phone, email, description",
     )
-    p.add_argument("--record", metavar="FILE.toml", help="also save a record for `replay`")
+    p.add_argument("--record", metavar="TIEDOSTO.toml", help="tallenna myös tallenne replay-komentoa varten")
     _output_options(p)
 
 
 def _args_replay(p: argparse.ArgumentParser) -> None:
-    p.add_argument("record_file", metavar="FILE.toml")
+    p.add_argument("record_file", metavar="TIEDOSTO.toml", help="tallenne")
     _output_options(p)
 
 
 def _args_browse(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--resume", action="store_true", help="continue the interrupted call")
-    p.add_argument("--no-log", action="store_true", help="do not write the call log")
+    p.add_argument("--resume", action="store_true", help="jatka keskeytynyttä puhelua")
+    p.add_argument("--no-log", action="store_true", help="älä kirjaa puhelua puhelulokiin")
 
 
 def _args_wizard(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--answers", metavar="FILE.toml", help="start from a saved record")
+    p.add_argument("--answers", metavar="TIEDOSTO.toml", help="aloita tallennetusta tallenteesta")
     _args_browse(p)
 
 
 def _args_stats(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--since", metavar="DATE", help="only calls on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--clear", action="store_true", help="empty the call log")
+    p.add_argument("--since", metavar="PVM", help="vain puhelut tästä päivästä alkaen (VVVV-KK-PP)")
+    p.add_argument("--json", action="store_true", help="tulosta JSON")
+    p.add_argument("--clear", action="store_true", help="tyhjennä puheluloki")
 
 
 def _args_graph(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="diagram format (default mermaid)")
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="kaavion muoto (oletus mermaid)")
 
 
 # name -> (help, arguments, handler); the order is the order of --help.
 COMMANDS = {
-    "check": ("validate the data files (tarkista tiedot)", _args_check, cmd_check),
-    "outcomes": ("list every outcome (kaikki kohteet)", _args_json, cmd_outcomes),
-    "find": ("free-text search from the caller's words (vapaa haku)", _args_find, cmd_find),
-    "draft": ("make the e-mail draft for an outcome (sähköpostiluonnos)", _args_draft, cmd_draft),
-    "replay": ("rebuild a draft from a saved record (toista tallenne)", _args_replay, cmd_replay),
-    "wizard": ("step-by-step wizard for a phone call (ohjattu kysely)", _args_wizard, cmd_wizard),
-    "browse": ("full-screen browser of the whole tree (selain)", _args_browse, cmd_browse),
-    "stats": ("call log statistics (puhelutilastot)", _args_stats, cmd_stats),
-    "graph": ("the decision tree as a diagram (kaavio)", _args_graph, cmd_graph),
+    "check": ("tarkista tietotiedostot", _args_check, cmd_check),
+    "outcomes": ("luettele kaikki kohteet", _args_json, cmd_outcomes),
+    "find": ("vapaa haku soittajan sanoin", _args_find, cmd_find),
+    "draft": ("sähköpostiluonnos kohteelle", _args_draft, cmd_draft),
+    "replay": ("luonnos tallenteesta uudelleen", _args_replay, cmd_replay),
+    "wizard": ("ohjattu kysely puhelun aikana", _args_wizard, cmd_wizard),
+    "browse": ("koko puun selain", _args_browse, cmd_browse),
+    "stats": ("puhelutilastot", _args_stats, cmd_stats),
+    "graph": ("päätöspuu kaaviona", _args_graph, cmd_graph),
 }
 
 
@@ -442,7 +446,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     each argparse parser costs ~1 ms (gettext look-ups), a third of a command's budget."""
     import argparse
 
+    from .argparse_fi import install
     from .errors import UsageError
+
+    install()  # usage, headings and argparse's own errors in Finnish
 
     class _Formatter(argparse.HelpFormatter):
         """Given a width, HelpFormatter skips `import shutil` (and with it bz2 and lzma)."""
@@ -473,15 +480,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                     _err(message.rstrip("\n"))
 
         def error(self, message: str) -> None:  # type: ignore[override]
-            raise UsageError(f"{self.prog}: {message} (see --help)")
+            raise UsageError(f"{self.prog}: {message} (katso --help)")
 
     parser = _Parser(
         prog="kela-ohjaus",
         description="Ohjaa kuntoutuksen palveluntuottajan oikeaan Kelan yhteystietoon ja tee valmis sähköpostiluonnos.",
     )
-    parser.add_argument("--version", action="version", version=f"kela-ohjaus {__version__}")
-    parser.add_argument("--flow", help="flow id when flows/ holds several (default: the first)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument(
+        "--version", action="version", version=f"kela-ohjaus {__version__}", help="näytä versio ja lopeta"
+    )
+    parser.add_argument("--flow", metavar="PUU", help="päätöspuun tunnus, jos puita on useita (oletus: ensimmäinen)")
+    sub = parser.add_subparsers(dest="command", metavar="KOMENTO", parser_class=_Parser, title="komennot")
     for name, (help_text, add_arguments, handler) in COMMANDS.items():
         if only is None or name == only:
             command = sub.add_parser(name, help=help_text)

@@ -22,7 +22,7 @@ import os
 import stat
 import sys
 
-from .errors import InputError, KelaError, UsageError
+from .errors import InputError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -160,13 +160,8 @@ def _open_regular(path: Path | str) -> int:
 
 
 def require_regular(path: Path | str) -> None:
-    """Raise NotRegularFile if `path` is a device, FIFO or socket (for readers that read on their own)."""
-    try:
-        os.close(_open_regular(path))
-    except NotRegularFile:
-        raise
-    except KelaError:
-        pass  # missing, a directory, unreadable: the reader reports that in its own words
+    """The errors of read_bytes() for `path`, without reading it: for readers that read on their own."""
+    os.close(_open_regular(path))
 
 
 def read_bytes(path: Path | str, *, limit: int = MAX_READ_BYTES) -> bytes:

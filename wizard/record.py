@@ -58,11 +58,12 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     """Rebuild a session from a record; raise InputError if its answers no longer fit."""
     notices: list[str] = []
     if not isinstance(record, dict) or not isinstance(record.get("answers", {}), dict):
-        raise InputError(f"{source}: not a kela-ohjaus record (no [answers] table)")
+        raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([answers]-taulu puuttuu).")
     meta = record.get("flow", {})
     if not isinstance(meta, dict) or meta.get("id") != flow.id:
         raise InputError(
-            f"{source}: record is for flow '{meta.get('id') if isinstance(meta, dict) else '?'}', not '{flow.id}'"
+            f"{source}: tallenne on päätöspuusta '{meta.get('id') if isinstance(meta, dict) else '?'}', "
+            f"ei puusta '{flow.id}' (valitse puu: --flow)."
         )
     if meta.get("hash") != flow.content_hash:
         notices.append(
@@ -72,19 +73,19 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     session = Session(flow)
     fields = record.get("fields", {})
     if not isinstance(fields, dict):
-        raise InputError(f"{source}: [fields] must be a table")
+        raise InputError(f"{source}: [fields]-kohdan pitää olla taulu.")
     for key, value in fields.items():
         if key not in FIELD_KEYS or not isinstance(value, str):
-            raise InputError(f"{source}: unknown or non-text field '{key}'")
+            raise InputError(f"{source}: tuntematon kenttä tai arvo ei ole tekstiä: '{key}'.")
         session.fields[key] = value
     answers = record.get("answers", {})
     for node, raw in answers.items():
         question = flow.questions.get(node)
         option = raw.get("option") if isinstance(raw, dict) else None
         if question is None:
-            raise InputError(f"{source}: question '{node}' no longer exists in the tree")
+            raise InputError(f"{source}: kysymystä '{node}' ei enää ole päätöspuussa.")
         if not isinstance(option, str) or question.option(option) is None:
-            raise InputError(f"{source}: question '{node}' no longer has option '{option}'")
+            raise InputError(f"{source}: kysymyksessä '{node}' ei enää ole vaihtoehtoa '{option}'.")
         at = raw.get("at") if isinstance(raw.get("at"), str) else session.started
         session.answers[node] = Answer(node, option, question.option(option).label, at)  # type: ignore[union-attr]
     if isinstance(record.get("started"), str):
@@ -98,7 +99,9 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     if expected and session.outcome is not None and session.outcome.id != expected:
         notices.append(f"Vastaukset johtavat nyt kohteeseen '{session.outcome.id}', ei '{expected}'.")
     if expected and session.outcome is None:
-        raise InputError(f"{source}: the answers no longer lead to an outcome (stopped at '{session.current_id}')")
+        raise InputError(
+            f"{source}: vastaukset eivät enää johda kohteeseen (pysähtyi kysymykseen '{session.current_id}')."
+        )
     return Replayed(session, notices)
 
 
