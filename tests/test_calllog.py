@@ -154,3 +154,16 @@ def test_stats_on_an_unreadable_log(tmp_path: Path):
 
     code, err = _stats_with_log(tmp_path, unreadable)
     assert code == 1 and "calls.sqlite3" in err
+
+
+def test_the_wizard_says_once_that_the_log_cannot_be_written(tmp_path: Path, monkeypatch):
+    from .test_wizard import QUIT, SKIP_FIELDS, drive, pick
+
+    monkeypatch.setattr(calllog, "_reported", False)
+    monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path))
+    (tmp_path / "data").write_text("")  # the data directory is a file: no log can be made
+    call = pick("1") + pick("Keskinen") + SKIP_FIELDS
+    code, out = drive(call + pick("Uusi puhelu") + call + QUIT, no_log=False)
+    assert code == 0
+    assert out.count("Puhelua ei voitu kirjata puhelulokiin") == 1
+    assert "keskinenvp.terapiasopimukset@kela.fi" in out
