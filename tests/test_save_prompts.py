@@ -37,11 +37,17 @@ async def test_browser_save_prompt_asks_again_for_an_unusable_name(flow, tmp_pat
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        for bad in ("a" * 300 + ".eml", "~eikayttajaa/x.eml", str(tmp_path), "/dev/null"):
+        for bad, why in (
+            ("a" * 300 + ".eml", "liian pitkä"),
+            ("~eikayttajaa/x.eml", "eikayttajaa"),
+            (str(tmp_path), "on hakemisto"),
+            ("/dev/null", "ei ole tavallinen tiedosto"),
+        ):
             assert isinstance(app.screen, FileNameScreen)
             app.screen.query_one(Input).value = bad
             await pilot.press("enter")
             await pilot.pause()
+            assert why in app.screen.title_text  # the dialog, asked again, says why
         assert isinstance(app.screen, FileNameScreen)  # still asking, the call goes on
         app.screen.query_one(Input).value = str(tmp_path / "hyva.eml")
         await pilot.press("enter")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -220,8 +221,10 @@ class MainScreen(Screen[None]):
         from .dialogs import ConfirmScreen, FileNameScreen
 
         initial = str(Path(self.app.save_dir) / suggested)  # type: ignore[attr-defined]
-        while True:  # a name that cannot be used is asked again; Esc or an empty name gives up
-            name = await self.app.push_screen_wait(FileNameScreen(title, initial))
+        problem = ""
+        while True:  # a name that cannot be used is asked again, saying why; Esc or an empty name gives up
+            asked = f"{problem}\n{title}" if problem else title
+            name = await self.app.push_screen_wait(FileNameScreen(asked, initial))
             if not name:
                 return
             try:
@@ -234,7 +237,10 @@ class MainScreen(Screen[None]):
                         return
                 write_private(path, content, overwrite=overwrite)
             except InputError as exc:
-                self.notify(f"{exc} Anna toinen nimi.", severity="error", markup=False)
+                # the name is in the input box already; a long one would hide the reason
+                expanded = os.path.expanduser(name)  # never raises, unlike Path.expanduser()
+                reason = str(exc).replace(f"{name}: ", "", 1).replace(f"{expanded}: ", "", 1)
+                problem = f"{reason} Anna toinen nimi."
                 initial = name
                 continue
             self.notify(f"Tallennettu: {path}", markup=False)
