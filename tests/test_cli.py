@@ -144,3 +144,74 @@ def test_find_json_and_no_match():
     assert {"id", "title", "channel", "email", "path", "score", "matched"} <= hits[0].keys()
     assert run("find", "qwxzv").returncode == 1
     assert run("find", "!!!").returncode == 1
+
+
+# The CLI's rule (issue 13): Finnish only, no English line after it. These are the English
+# words argparse and the old messages used; none may reach a user.
+ENGLISH = (
+    "usage",
+    "options:",
+    "positional arguments",
+    "show this help",
+    "version number",
+    "error:",
+    "invalid choice",
+    "unrecognized",
+    "required",
+    "expected",
+    "see --help",
+    "default",
+    "print JSON",
+    "write to FILE",
+    "problem(s)",
+    "nodes",
+    "unknown",
+    "not found",
+    "Interrupted",
+    "Nothing",
+)
+SUBCOMMANDS = ["check", "outcomes", "find", "draft", "replay", "wizard", "browse", "stats", "graph"]
+
+
+def _assert_finnish(text: str) -> None:
+    for word in ENGLISH:
+        assert word not in text, (word, text)
+
+
+@pytest.mark.parametrize("command", [None, *SUBCOMMANDS])
+def test_help_is_in_finnish(command: str | None):
+    result = run(*([command] if command else []), "--help")
+    out = result.stdout.decode()
+    assert result.returncode == 0
+    assert out.startswith("käyttö: kela-ohjaus") and "näytä tämä ohje ja lopeta" in out
+    _assert_finnish(out)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["zz"],
+        ["--bogus"],
+        ["draft"],
+        ["draft", "sopimus_remontti", "--format", "pdf"],
+        ["find", "x", "--limit", "q"],
+        ["find", "x", "--limit", "0"],
+        ["find"],
+        ["draft", "sopimus_remontti", "--field", "nimi=x"],
+        ["draft", "sopimus_remontti", "--field", "provider"],
+        ["draft", "ei_ole"],
+        ["stats", "--since", "eilen"],
+        ["--flow", "ei_ole", "outcomes"],
+        ["replay", "ei-ole.toml"],
+        ["check", "ei-ole.toml"],
+        ["find", "zzqqxx"],
+        ["find", "?!"],
+    ],
+)
+def test_errors_are_in_finnish(args: list[str]):
+    result = run(*args)
+    assert result.returncode in (1, 2)
+    err = result.stderr.decode() + (result.stdout.decode() if not args else "")
+    assert err.strip()
+    _assert_finnish(err)

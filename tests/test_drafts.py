@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from email import message_from_bytes
 from email.policy import default
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.drafts import render_eml, render_json, render_mailto, render_text
+from wizard.drafts import local_zone, origin, render_eml, render_json, render_mailto, render_text
 from wizard.engine import Session
 from wizard.model import Flow
 
@@ -29,6 +30,12 @@ FIELDS = {
     "description": "Kuvaus asiasta.\nToinen rivi.",
     "notes": "Soittaja oli kiireinen.",
 }
+
+
+@pytest.fixture(autouse=True)
+def _helsinki(monkeypatch):
+    """The snapshots' Date is in the default zone, whatever TZ the test run has."""
+    monkeypatch.delenv("TZ", raising=False)
 
 
 def _draft(flow: Flow, outcome: str, fields: dict[str, str] | None = None):
@@ -77,8 +84,9 @@ def _reference_eml(draft) -> bytes:
     if draft.to:
         msg["To"] = draft.to
     msg["Subject"] = draft.subject
-    msg["Date"] = format_datetime(datetime.fromisoformat(draft.created))
+    msg["Date"] = format_datetime(datetime.fromisoformat(draft.created).astimezone(local_zone()))
     msg["X-Unsent"] = "1"
+    msg["X-Kela-Ohjaus"] = origin(draft)
     msg.set_content(draft.body, charset="utf-8")
     return msg.as_bytes()
 
@@ -190,3 +198,58 @@ def test_long_subject_folds_and_parses_back(flow: Flow):
     raw = render_eml(draft)
     assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))
     assert message_from_bytes(raw, policy=default)["Subject"] == draft.subject
+
+
+@pytest.mark.parametrize(
+    ("tz", "created", "date"),
+    [
+        (None, "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 12:00:00 +0200"),
+        (None, "2026-07-01T10:00:00+00:00", "Wed, 01 Jul 2026 13:00:00 +0300"),
+        (None, "2026-03-29T00:59:59+00:00", "Sun, 29 Mar 2026 02:59:59 +0200"),  # the hour before summer time
+        (None, "2026-03-29T01:00:00+00:00", "Sun, 29 Mar 2026 04:00:00 +0300"),
+        ("America/New_York", "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 05:00:00 -0500"),
+        ("UTC", "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 10:00:00 +0000"),
+        ("Ei/Tallainen", "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 12:00:00 +0200"),
+    ],
+)
+def test_date_is_in_the_local_zone(flow: Flow, monkeypatch, tz, created: str, date: str):
+    if tz:
+        monkeypatch.setenv("TZ", tz)
+    draft = _draft(flow, "sopimus_tilat")._replace(created=created)
+    msg = message_from_bytes(render_eml(draft), policy=default)
+    assert msg["Date"] == date
+    assert os.environ.get("TZ") == tz  # the zone look-up leaves the process's TZ as it was
+
+
+def test_body_is_what_the_provider_says_and_provenance_is_elsewhere(flow: Flow):
+    draft = _draft(flow, "sopimus_remontti", FIELDS)
+    for internal in (
+        "Valinnat",
+        "Luonnos tehty",
+        "kela-ohjaus",
+        "0123456789ab",
+        "2026-11-28",
+        "Muut kuntoutuspalvelut",
+    ):
+        assert internal not in draft.body
+    assert draft.body.startswith("Hei,") and draft.body.rstrip().endswith("Kuntoutuskeskus Esimerkki Oy")
+    msg = message_from_bytes(render_eml(draft), policy=default)
+    header = " ".join(str(msg["X-Kela-Ohjaus"]).split())
+    assert "kela-ohjaus" in header and f"tiedot {flow.data_version}" in header and "kuntoutus@0123456789ab" in header
+    assert "polku aihe:muut_palvelut muut_aihe:sopimusmuutokset sopimusmuutos_aihe:remontti" in header
+    data = json.loads(render_json(draft))
+    assert data["flow"]["data_version"] == flow.data_version and data["tool"].startswith("kela-ohjaus ")
+    assert data["path"][0]["answer"] == "Muut kuntoutuspalvelut"
+    assert data["path_ids"] == ["aihe:muut_palvelut", "muut_aihe:sopimusmuutokset", "sopimusmuutos_aihe:remontti"]
+
+
+def test_record_keeps_the_tool_and_data_version(flow: Flow):
+    import tomllib
+
+    from wizard.record import dumps
+
+    session = Session(flow, clock=fixed_clock)
+    session.jump_to("sopimus_remontti", via="steps")
+    record = tomllib.loads(dumps(session))
+    assert record["tool"].startswith("kela-ohjaus ") and record["flow"]["data_version"] == flow.data_version
+    assert record["answers"]["aihe"]["option"] == "muut_palvelut"

@@ -78,7 +78,7 @@ def test_jump_to_fills_in_the_canonical_path(session: Session):
         ("sopimusmuutos_aihe", "remontti"),
     ]
     assert session.via == "search"
-    assert "Remontit, korjaus- ja perusparannustyöt" in session.draft().body
+    assert "Remontit, korjaus- ja perusparannustyöt" in [label for _, label in session.draft().path]
 
 
 def test_change_keeps_later_answers_that_still_apply(session: Session):

@@ -99,7 +99,8 @@ def test_free_text_jump_fills_in_the_path():
     code, out = drive(keys + SKIP_FIELDS + QUIT)
     assert code == 0
     assert "kuntoutus_sopimushallinta@kela.fi" in out
-    assert "Valinnat: Muut kuntoutuspalvelut > Kuntoutuspalvelujen sopimuskauden aikaiset muutokset > Remontit" in out
+    # the path is shown on screen (the draft body no longer carries it: issue 15)
+    assert "Polku: Muut kuntoutuspalvelut › Kuntoutuspalvelujen sopimuskauden aikaiset muutokset › Remontit" in out
 
 
 def test_invalid_business_id_is_asked_again():
@@ -188,13 +189,16 @@ def test_several_flows_ask_which_first(tmp_path: Path, monkeypatch):
     shipped = Path(default_flows()[0])
     other = tmp_path / "toinen.toml"
     other.write_text(
-        shipped.read_text(encoding="utf-8").replace('id = "kuntoutus"', 'id = "toinen"', 1), encoding="utf-8"
+        shipped.read_text(encoding="utf-8")
+        .replace('id = "kuntoutus"', 'id = "toinen"', 1)
+        .replace('greeting = "Hei,"', 'greeting = "Hei toisesta puusta,"', 1),
+        encoding="utf-8",
     )
     monkeypatch.setattr("wizard.locate.default_flows", lambda: [str(shipped), str(other)])
     code, out = drive(pick("toinen") + pick("1") + pick("Keskinen") + SKIP_FIELDS + QUIT)
     assert code == 0
     assert "keskinenvp.terapiasopimukset@kela.fi" in out
-    assert "päätöspuu toinen@" in out  # the draft came from the flow picked first
+    assert "Hei toisesta puusta," in out  # the draft came from the flow picked first
 
 
 def test_clipboard_uses_a_tool_when_there_is_one(tmp_path: Path, monkeypatch):

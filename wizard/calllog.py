@@ -4,16 +4,24 @@ Privacy by construction: the schema has no column for field values, names,
 notes or free text; only ids from the flow, times, and how the outcome was
 reached. The file lives in the user's data directory; WAL keeps a crash from
 corrupting it, and `user_version` versions the schema for migrations.
+
+Migrations run in one `BEGIN IMMEDIATE` transaction that also sets
+`user_version`, so a kill -9 leaves the old schema or the new one, never half,
+and processes starting their first call at once migrate exactly once. A log
+that cannot be written never ends a call: log_call() returns a notice the
+first time, for the front end to show once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from .files import data_dir
+from .errors import InputError
+from .files import data_dir, make_dir
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
@@ -46,31 +54,120 @@ MIGRATIONS = [
 ]
 
 
+class CallLogError(InputError):
+    """The call log cannot be opened, read or written (exit 1; the message names the file)."""
+
+
 def log_path() -> Path:
     return data_dir() / "calls.sqlite3"
 
 
+def _private(path: Path) -> None:
+    """Create the log file (if missing) with mode 0600, and keep it and its -wal/-shm 0600.
+
+    SQLite gives -wal and -shm the mode of the database file, so creating
+    that one 0600 before SQLite does keeps all three private from the start.
+    Only a missing file is opened here: closing any descriptor of a file drops
+    every POSIX lock this process holds on it, SQLite's included.
+    """
+    if not os.path.exists(path):
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(f"{path}{suffix}", 0o600)
+
+
 def connect(path: Path | None = None) -> sqlite3.Connection:
+    """An open, migrated connection, or CallLogError naming the file."""
     path = path or log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=5)
-    conn.execute("PRAGMA journal_mode=WAL")
-    migrate(conn)
-    with contextlib.suppress(OSError):
-        path.chmod(0o600)
-    return conn
+    conn = None
+    try:
+        make_dir(path.parent)
+        _private(path)
+        conn = sqlite3.connect(path, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        migrate(conn)
+        _private(path)
+        return conn
+    except CallLogError:
+        if conn is not None:
+            conn.close()
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        if conn is not None:
+            conn.close()
+        raise CallLogError(f"{path}: puhelulokia ei voi käyttää: {reason(exc)}.") from None
+
+
+def reason(exc: BaseException) -> str:
+    """The SQLite or OS error in Finnish, with what to do."""
+    text = str(exc).lower()
+    if "not a database" in text or "malformed" in text:
+        return "tiedosto ei ole ehjä puheluloki; siirrä se pois, niin uusi loki aloitetaan"
+    if "locked" in text or "busy" in text:
+        return "toinen ohjelma pitää lokia lukittuna; yritä hetken kuluttua uudelleen"
+    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        return "ei kirjoitusoikeutta tiedostoon tai sen hakemistoon"
+    if "already exists" in text or "duplicate column" in text or "no such" in text:
+        return "tiedostossa on vieras tai keskeneräinen taulu; siirrä se pois, niin uusi loki aloitetaan"
+    if "disk" in text or "full" in text:
+        return "levy on täynnä"
+    return "tietokantavirhe"
+
+
+def _statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]
 
 
 def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to SCHEMA_VERSION in one IMMEDIATE transaction."""
+    if _version(conn) == SCHEMA_VERSION:
+        return
+    saved = conn.isolation_level
+    conn.isolation_level = None  # we issue BEGIN and COMMIT ourselves
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # the write lock first: a second process waits here, then sees our work
+        try:
+            version = _version(conn)
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[step]):
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.isolation_level = saved
+
+
+def _version(conn: sqlite3.Connection) -> int:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for step in range(version, SCHEMA_VERSION):
-        with conn:
-            conn.executescript(MIGRATIONS[step])
-            conn.execute(f"PRAGMA user_version = {step + 1}")
+    if version > SCHEMA_VERSION:
+        raise CallLogError(
+            f"{_file_of(conn)}: puheluloki on uudemman kela-ohjaus-version tekemä "
+            f"(versio {version}, tämä ohjelma tuntee version {SCHEMA_VERSION}). Päivitä kela-ohjaus."
+        )
+    return version
 
 
-def log_call(session: Session, ended: str = "finished", path: Path | None = None) -> None:
-    """Log one call. `ended` is 'finished' or 'abandoned'. Never raises: logging must not end a call."""
+def _file_of(conn: sqlite3.Connection) -> str:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row and row[2] else "puheluloki"
+
+
+_reported = False
+
+
+def log_call(session: Session, ended: str = "finished", path: Path | None = None) -> str | None:
+    """Log one call. `ended` is 'finished' or 'abandoned'.
+
+    Never raises: logging must not end a call. Returns None when logged (or
+    when a failure was already reported in this process); the first failure
+    returns a Finnish notice for the front end to show.
+    """
+    global _reported
     try:
         now = session.clock()
         outcome = session.outcome
@@ -89,9 +186,18 @@ def log_call(session: Session, ended: str = "finished", path: Path | None = None
             "ended": ended if outcome else "abandoned",
             "last_node": session.current_id,
         }
-        with connect(path) as conn:
-            conn.execute(
-                f"INSERT INTO calls ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values())
-            )
-    except (sqlite3.Error, OSError, ValueError):
-        pass
+        conn = connect(path)
+        try:
+            with conn:
+                conn.execute(
+                    f"INSERT INTO calls ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values())
+                )
+        finally:
+            conn.close()
+    except (CallLogError, sqlite3.Error, OSError, ValueError) as exc:
+        if _reported:
+            return None
+        _reported = True
+        detail = str(exc) if isinstance(exc, CallLogError) else f"{path or log_path()}: {reason(exc)}."
+        return f"Puhelua ei voitu kirjata puhelulokiin: {detail} Puhelu jatkuu normaalisti."
+    return None

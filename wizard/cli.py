@@ -24,18 +24,43 @@ if TYPE_CHECKING:
 FORMATS = ("text", "eml", "mailto", "json")
 
 
+class StdoutFailed(Exception):
+    """Standard output cannot be written (a closed pipe, a full disk, a closed descriptor)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.errno = error.errno
+
+
+def _write(data: str | bytes) -> None:
+    """Every byte the CLI prints goes through here, so a failing stdout is one clear error."""
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+    except OSError as exc:
+        raise StdoutFailed(exc) from None
+
+
 def _out(text: str = "") -> None:
-    sys.stdout.write(visible(text) + "\n")
+    _write(visible(text) + "\n")
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(visible(text) + "\n")
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(visible(text) + "\n")
+            sys.stderr.flush()
+        except OSError:
+            pass  # nowhere left to say it; the exit code still tells
 
 
 def _json(data: object) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _flow(args: argparse.Namespace):
@@ -60,13 +85,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     import os
 
     from .errors import EXIT_OK, EXIT_PROBLEM, DataError, UsageError
+    from .files import require_regular
     from .loader import load
     from .locate import default_contacts, default_flows
 
     contacts = args.contacts or default_contacts()
     flows = list(args.flow_files or default_flows())
     if not flows:
-        raise UsageError("ei tarkistettavia puutiedostoja (no flow files to check)")
+        raise UsageError("Tarkistettavia päätöspuutiedostoja ei ole.")
+    for path in (contacts, *flows):
+        require_regular(path)  # missing, a directory, a FIFO or /dev/zero: said before the loader reads
     problems: dict[str, None] = {}  # ordered and de-duplicated in one step (the contacts' own repeat per flow)
     summary = []
     for path in flows:
@@ -123,7 +151,7 @@ def cmd_find(args: argparse.Namespace) -> int:
 
     query = " ".join(args.query)
     if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
+        raise UsageError("--limit: anna vähintään 1.")
     flow = _flow(args)
     hits = search(load_index(flow), query, args.limit)
     if args.json:
@@ -133,9 +161,9 @@ def cmd_find(args: argparse.Namespace) -> int:
         _json([{**outcome_info(flow, h.outcome, now), "score": h.score, "matched": list(h.matched)} for h in hits])
     if not hits:
         if not query.strip() or not any(ch.isalnum() for ch in query):
-            _err("Ei hakusanoja: kirjoita soittajan omin sanoin, mitä asia koskee. (No search words.)")
+            _err("Ei hakusanoja: kirjoita soittajan omin sanoin, mitä asia koskee.")
         else:
-            _err("Ei osumia. Kokeile muita sanoja tai `kela-ohjaus wizard`. (Nothing matched.)")
+            _err("Ei osumia. Kokeile muita sanoja tai `kela-ohjaus wizard`.")
         return EXIT_PROBLEM
     if not args.json:
         for rank, hit in enumerate(hits, start=1):
@@ -158,11 +186,25 @@ def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise UsageError(f"--field takes KEY=VALUE, not '{pair}'")
+            raise UsageError(f"--field: anna muodossa AVAIN=ARVO, ei '{pair}'.")
         if key not in FIELD_KEYS:
-            raise UsageError(f"--field: unknown key '{key}' (known: {', '.join(FIELD_KEYS)})")
-        fields[key] = value
+            raise UsageError(f"--field: tuntematon avain '{key}' (avaimet: {', '.join(FIELD_KEYS)}).")
+        fields[key] = _valid_text(value, f"--field {key}")
     return fields
+
+
+def _valid_text(value: str, what: str) -> str:
+    """`value` if it is valid Unicode text; bytes that are not UTF-8 arrive as lone surrogates."""
+    from .errors import InputError
+
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{what}: arvossa on merkkejä, jotka eivät ole kelvollista UTF-8-tekstiä. "
+            "Kirjoita arvo uudelleen tai tarkista päätteen merkistö (UTF-8)."
+        ) from None
+    return value
 
 
 def _check_fields(fields: dict[str, str]) -> None:
@@ -173,7 +215,7 @@ def _check_fields(fields: dict[str, str]) -> None:
     for key, value in fields.items():
         problem = check_field(key, value)
         if problem:
-            raise InputError(f"field '{key}': {problem}")
+            raise InputError(f"kenttä '{key}': {problem}")
 
 
 def _final_draft(session, allow_personal_data: bool):
@@ -184,40 +226,46 @@ def _final_draft(session, allow_personal_data: bool):
         return session.final_draft(allow_personal_data=allow_personal_data)
     except PersonalDataError as exc:
         raise InputError(
-            f"{exc} Poista henkilötunnus tai anna --allow-personal-data. (Remove it, or pass --allow-personal-data.)"
+            f"{exc} Poista henkilötunnus tai anna --allow-personal-data."
         ) from None
 
 
 def _emit_draft(session, args: argparse.Namespace) -> int:
     from .drafts import RENDERERS
     from .errors import EXIT_OK, EXIT_PROBLEM
-    from .files import write_private
+    from .files import user_path, write_all
 
-    # Before anything is written: the record and the draft hold the same fields.
+    # The engine's refusing draft first; then every output is rendered and checked
+    # before any is written: all or nothing.
     draft = _final_draft(session, args.allow_personal_data)
+    outputs: list[tuple[Path, str | bytes]] = []
     if args.record:
         from .record import dumps
 
-        write_private(args.record, dumps(session), overwrite=args.force)
-        _err(f"Tallenne tallennettu: {args.record}")
-    if draft.to is None:
+        outputs.append((user_path(args.record), dumps(session)))
+    rendered = RENDERERS[args.format](draft) if draft.to is not None else None
+    to_file = rendered is not None and args.output not in (None, "-")  # `-o -` is standard output
+    if to_file:
+        outputs.append((user_path(args.output), rendered))
+    if outputs:
+        write_all(outputs, overwrite=args.force)
+        if args.record:
+            _err(f"Tallenne tallennettu: {outputs[0][0]}")
+    if rendered is None:
         if args.format == "json":
             from .drafts import render_json
 
-            sys.stdout.write(render_json(draft))
+            _write(render_json(draft))
         _err(f"'{draft.outcome}' ei ole sähköpostiasia: sille ei tehdä viestiluonnosta. Toimi näin:")
         for line in draft.instructions:
             _err(f"  - {line}")
         return EXIT_PROBLEM
-    rendered = RENDERERS[args.format](draft)
-    if args.output:
-        write_private(args.output, rendered, overwrite=args.force)
-        _err(f"Luonnos tallennettu: {args.output}")
+    if to_file:
+        _err(f"Luonnos tallennettu: {outputs[-1][0]}")
     elif isinstance(rendered, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(rendered)
+        _write(rendered)
     else:
-        sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
+        _write(rendered if rendered.endswith("\n") else rendered + "\n")
     return EXIT_OK
 
 
@@ -227,7 +275,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
     flow = _flow(args)
     if args.outcome not in flow.outcomes:
-        raise InputError(f"unknown outcome '{args.outcome}' (tuntematon kohde; list them with `kela-ohjaus outcomes`)")
+        raise InputError(f"Tuntematon kohde '{args.outcome}'. Kohteet luettelee: kela-ohjaus outcomes")
     fields = _parse_fields(args.field or [])
     session = Session(flow)
     session.jump_to(args.outcome, via="steps")
@@ -249,7 +297,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
         _err(f"Huom: {notice}")
     session = replayed.session
     if session.outcome is None:
-        raise InputError(f"{args.record_file}: the record stops at question '{session.current_id}' (no outcome yet)")
+        raise InputError(
+            f"{args.record_file}: tallenne päättyy kysymykseen '{session.current_id}'; kohdetta ei ole vielä valittu."
+        )
     _check_fields({k: v for k, v in session.fields.items() if v})
     args.record = None
     return _emit_draft(session, args)
@@ -266,12 +316,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
         _out(f"Puhelulokista poistettiin {clear()} riviä.")
         return EXIT_OK
     if args.since:
+        import re
         from datetime import date
 
         try:
+            # Only YYYY-MM-DD: fromisoformat() also takes 20261101, which the log's text dates never match.
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.since):
+                raise ValueError
             date.fromisoformat(args.since)
         except ValueError:
-            raise UsageError(f"--since takes a date YYYY-MM-DD, not '{args.since}'") from None
+            raise UsageError(
+                f"--since: anna päivämäärä muodossa VVVV-KK-PP (esim. 2026-11-01), ei '{args.since}'."
+            ) from None
     stats = collect(args.since)
     if args.json:
         _json(stats)
@@ -295,7 +351,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
             f"--from: solmua '{args.start}' ei ole{hint} (solmujen tunnukset näkyvät kaaviossa hakasulkeissa)"
         ) from None
     if args.format != "svg":
-        sys.stdout.write(text)
+        _write(text)
         return EXIT_OK
     try:
         image = svg(text)
@@ -331,81 +387,85 @@ def cmd_browse(args: argparse.Namespace) -> int:
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--contacts", metavar="FILE", help="contacts file (default: shipped data/contacts.toml)")
-    p.add_argument("flow_files", nargs="*", metavar="FLOW_FILE", help="flow files (default: shipped flows/*.toml)")
-    p.add_argument("--all", action="store_true", help=f"show every problem (default: the first {MAX_PROBLEMS_SHOWN})")
+    p.add_argument("--contacts", metavar="TIEDOSTO", help="yhteystiedot (oletus: mukana tuleva data/contacts.toml)")
+    p.add_argument(
+        "flow_files", nargs="*", metavar="PUUTIEDOSTO", help="päätöspuut (oletus: mukana tulevat flows/*.toml)"
+    )
+    p.add_argument(
+        "--all", action="store_true", help=f"näytä kaikki ongelmat (oletus: {MAX_PROBLEMS_SHOWN} ensimmäistä)"
+    )
 
 
 def _args_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help="tulosta JSON")
 
 
 def _args_find(p: argparse.ArgumentParser) -> None:
-    p.add_argument("query", nargs="+", metavar="QUERY")
-    p.add_argument("--limit", type=int, default=5, metavar="N", help="how many hits (default 5)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("query", nargs="+", metavar="HAKUSANAT", help="soittajan omat sanat")
+    p.add_argument("--limit", type=int, default=5, metavar="N", help="montako osumaa (oletus 5)")
+    p.add_argument("--json", action="store_true", help="tulosta JSON")
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--format", choices=FORMATS, default="text", help="muoto (oletus text)")
     p.add_argument(
-        "--allow-personal-data", action="store_true", help="allow a henkilötunnus in the fields (not recommended)"
+        "-o", "--output", metavar="TIEDOSTO", help="kirjoita tiedostoon TIEDOSTO (- tarkoittaa vakiotulostetta)"
     )
+    p.add_argument("--force", action="store_true", help="korvaa olemassa olevat tiedostot")
+    p.add_argument("--allow-personal-data", action="store_true", help="salli henkilötunnus kentissä (ei suositella)")
 
 
 def _args_draft(p: argparse.ArgumentParser) -> None:
-    p.add_argument("outcome", metavar="OUTCOME_ID")
+    p.add_argument("outcome", metavar="KOHDE", help="kohteen tunnus (kela-ohjaus outcomes)")
     p.add_argument(
         "--field",
         action="append",
-        metavar="KEY=VALUE",
-        help="provider, business_id, contact, phone, email, description",
+        metavar="AVAIN=ARVO",
+        help="avaimet: provider, business_id, contact, phone, email, description",
     )
-    p.add_argument("--record", metavar="FILE.toml", help="also save a record for `replay`")
+    p.add_argument("--record", metavar="TIEDOSTO.toml", help="tallenna myös tallenne replay-komentoa varten")
     _output_options(p)
 
 
 def _args_replay(p: argparse.ArgumentParser) -> None:
-    p.add_argument("record_file", metavar="FILE.toml")
+    p.add_argument("record_file", metavar="TIEDOSTO.toml", help="tallenne")
     _output_options(p)
 
 
 def _args_browse(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--resume", action="store_true", help="continue the interrupted call")
-    p.add_argument("--no-log", action="store_true", help="do not write the call log")
+    p.add_argument("--resume", action="store_true", help="jatka keskeytynyttä puhelua")
+    p.add_argument("--no-log", action="store_true", help="älä kirjaa puhelua puhelulokiin")
 
 
 def _args_wizard(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--answers", metavar="FILE.toml", help="start from a saved record")
+    p.add_argument("--answers", metavar="TIEDOSTO.toml", help="aloita tallennetusta tallenteesta")
     _args_browse(p)
 
 
 def _args_stats(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--since", metavar="DATE", help="only calls on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--clear", action="store_true", help="empty the call log")
+    p.add_argument("--since", metavar="PVM", help="vain puhelut tästä päivästä alkaen (VVVV-KK-PP)")
+    p.add_argument("--json", action="store_true", help="tulosta JSON")
+    p.add_argument("--clear", action="store_true", help="tyhjennä puheluloki")
 
 
 def _args_graph(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="diagram format (default mermaid)"
+        "--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="kaavion muoto (oletus mermaid)"
     )
-    p.add_argument("--from", dest="start", metavar="NODE", help="draw only the branch below NODE (a node id)")
+    p.add_argument("--from", dest="start", metavar="SOLMU", help="piirrä vain SOLMUn alapuolinen haara (solmun tunnus)")
 
 
 # name -> (help, arguments, handler); the order is the order of --help.
 COMMANDS = {
-    "check": ("validate the data files (tarkista tiedot)", _args_check, cmd_check),
-    "outcomes": ("list every outcome (kaikki kohteet)", _args_json, cmd_outcomes),
-    "find": ("free-text search from the caller's words (vapaa haku)", _args_find, cmd_find),
-    "draft": ("make the e-mail draft for an outcome (sähköpostiluonnos)", _args_draft, cmd_draft),
-    "replay": ("rebuild a draft from a saved record (toista tallenne)", _args_replay, cmd_replay),
-    "wizard": ("step-by-step wizard for a phone call (ohjattu kysely)", _args_wizard, cmd_wizard),
-    "browse": ("full-screen browser of the whole tree (selain)", _args_browse, cmd_browse),
-    "stats": ("call log statistics (puhelutilastot)", _args_stats, cmd_stats),
-    "graph": ("the decision tree as a diagram (kaavio)", _args_graph, cmd_graph),
+    "check": ("tarkista tietotiedostot", _args_check, cmd_check),
+    "outcomes": ("luettele kaikki kohteet", _args_json, cmd_outcomes),
+    "find": ("vapaa haku soittajan sanoin", _args_find, cmd_find),
+    "draft": ("sähköpostiluonnos kohteelle", _args_draft, cmd_draft),
+    "replay": ("luonnos tallenteesta uudelleen", _args_replay, cmd_replay),
+    "wizard": ("ohjattu kysely puhelun aikana", _args_wizard, cmd_wizard),
+    "browse": ("koko puun selain", _args_browse, cmd_browse),
+    "stats": ("puhelutilastot", _args_stats, cmd_stats),
+    "graph": ("päätöspuu kaaviona", _args_graph, cmd_graph),
 }
 
 
@@ -427,7 +487,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     each argparse parser costs ~1 ms (gettext look-ups), a third of a command's budget."""
     import argparse
 
+    from .argparse_fi import install
     from .errors import UsageError
+
+    install()  # usage, headings and argparse's own errors in Finnish
 
     class _Formatter(argparse.HelpFormatter):
         """Given a width, HelpFormatter skips `import shutil` (and with it bz2 and lzma)."""
@@ -449,16 +512,26 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             kwargs.setdefault("formatter_class", _Formatter)
             super().__init__(*args, **kwargs)
 
+        def _print_message(self, message: str, file=None) -> None:
+            # argparse swallows write errors; --help to a full or closed stdout must say so
+            if message:
+                if file is None or file is sys.stdout:
+                    _write(message)
+                else:
+                    _err(message.rstrip("\n"))
+
         def error(self, message: str) -> None:  # type: ignore[override]
-            raise UsageError(f"{self.prog}: {message} (see --help)")
+            raise UsageError(f"{self.prog}: {message} (katso --help)")
 
     parser = _Parser(
         prog="kela-ohjaus",
         description="Ohjaa kuntoutuksen palveluntuottajan oikeaan Kelan yhteystietoon ja tee valmis sähköpostiluonnos.",
     )
-    parser.add_argument("--version", action="version", version=f"kela-ohjaus {__version__}")
-    parser.add_argument("--flow", help="flow id when flows/ holds several (default: the first)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument(
+        "--version", action="version", version=f"kela-ohjaus {__version__}", help="näytä versio ja lopeta"
+    )
+    parser.add_argument("--flow", metavar="PUU", help="päätöspuun tunnus, jos puita on useita (oletus: ensimmäinen)")
+    sub = parser.add_subparsers(dest="command", metavar="KOMENTO", parser_class=_Parser, title="komennot")
     for name, (help_text, add_arguments, handler) in COMMANDS.items():
         if only is None or name == only:
             command = sub.add_parser(name, help=help_text)
@@ -470,29 +543,69 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def _crash_report(exc: BaseException) -> Path | None:
     """Write the traceback (no field values: only code locations) to the state dir."""
     try:
+        import os
         import traceback
         from datetime import datetime
 
+        from .errors import InputError
         from .files import state_dir, write_private
 
         frames = traceback.extract_tb(exc.__traceback__)
-        lines = [
-            f"kela-ohjaus {__version__} crash at {datetime.now().isoformat(timespec='seconds')}",
-            f"{type(exc).__name__}",
-        ]
+        now = datetime.now()
+        lines = [f"kela-ohjaus {__version__} crash at {now.isoformat(timespec='seconds')}", f"{type(exc).__name__}"]
         lines += [f'  File "{f.filename}", line {f.lineno}, in {f.name}' for f in frames]
-        path = state_dir() / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
-        return write_private(path, "\n".join(lines) + "\n", overwrite=True)
+        # Unique per process and attempt: two crashes in the same second keep both reports.
+        stem = f"crash-{now:%Y%m%d-%H%M%S}-{os.getpid()}"
+        for attempt in range(100):
+            path = state_dir() / (f"{stem}.txt" if attempt == 0 else f"{stem}-{attempt}.txt")
+            try:
+                return write_private(path, "\n".join(lines) + "\n", overwrite=False)
+            except InputError:
+                if not path.exists():
+                    return None
+        return None
     except Exception:
         return None
 
 
+def _stdout_failed(exc: StdoutFailed) -> int:
+    """A closed pipe (`| head`) ends quietly with 0; any other failing stdout is one line and exit 1."""
+    import errno
+    import os
+
+    try:  # the interpreter flushes stdout again at exit: let that go to /dev/null, silently
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    if exc.errno == errno.EPIPE:
+        return 0
+    reasons = {errno.ENOSPC: "levy on täynnä", errno.EBADF: "tuloste on suljettu", errno.EIO: "levyvirhe"}
+    _err(f"Tulostetta ei voitu kirjoittaa: {reasons.get(exc.errno or 0, 'kirjoitus epäonnistui')}.")
+    return 1
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise StdoutFailed(exc) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        _err("Tulostetta ei voitu kirjoittaa: vakiotuloste on suljettu.")
+        return 1
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv == ["--version"]:  # the fastest path: no parser, no data, no other module
-        sys.stdout.write(f"kela-ohjaus {__version__}\n")
+        try:
+            _write(f"kela-ohjaus {__version__}\n")
+            _flush_stdout()
+        except StdoutFailed as exc:
+            return _stdout_failed(exc)
         return 0
-    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KelaError
+    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_USAGE, KelaError
 
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -502,24 +615,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help and --version
+            _flush_stdout()
             return int(exc.code or 0)
+        except OSError as exc:  # argparse printing --help to a failing stdout
+            raise StdoutFailed(exc) from None
         if not getattr(args, "command", None):
-            parser.print_help()
-            return EXIT_USAGE
-        return args.func(args)
+            _write(parser.format_help())
+            code = EXIT_USAGE
+        else:
+            code = args.func(args)
+        _flush_stdout()
+        return code
+    except StdoutFailed as exc:
+        return _stdout_failed(exc)
     except KelaError as exc:
         _err(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        _err("Keskeytetty. (Interrupted.)")
+        _err("Keskeytetty.")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing to report
-        return EXIT_OK
+    except BrokenPipeError as exc:  # a front end's write to a closed pipe
+        return _stdout_failed(StdoutFailed(exc))
     except Exception as exc:
         report = _crash_report(exc)
         where = f" Raportti: {report}" if report else ""
-        _err(f"Odottamaton virhe ({type(exc).__name__}). (Unexpected error.){where}")
+        _err(f"Odottamaton virhe ({type(exc).__name__}).{where}")
         return EXIT_CRASH
 
 

@@ -74,13 +74,14 @@ def from_plain(plain: tuple) -> Flow:
 
 
 def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+    from .files import read_bytes  # regular files only, size-limited while reading
+
+    return read_bytes(path)
 
 
 def load_cached(flow_file: str, contacts_file: str) -> Flow:
     """The validated flow (and, registered for search, its index), from cache when possible."""
-    from .errors import UsageError
+    from .errors import KelaError, UsageError
     from .files import cache_path
     from .search_cache import register_plain
 
@@ -98,7 +99,7 @@ def load_cached(flow_file: str, contacts_file: str) -> Flow:
         flow = from_plain(flow_plain)
         register_plain(flow, index_plain)
         return flow
-    except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
+    except (KelaError, OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
         pass  # no cache yet, or an unreadable one: rebuild it below
     from .files import write_private
     from .loader import load

@@ -44,10 +44,10 @@ def load_default(flow_id: str | None = None) -> Flow:
 
     flows = default_flows()
     if not flows:
-        raise UsageError(f"no flows found in {os.path.join(data_root(), 'flows')}")
+        raise UsageError(f"Päätöspuita ei löydy hakemistosta {os.path.join(data_root(), 'flows')}.")
     if flow_id is None:
         return load_cached(flows[0], default_contacts())
     for path in flows:
         if flow_id_of(path) == flow_id:
             return load_cached(path, default_contacts())
-    raise UsageError(f"unknown flow '{flow_id}' (known: {', '.join(flow_id_of(p) for p in flows)})")
+    raise UsageError(f"Tuntematon päätöspuu '{flow_id}' (puut: {', '.join(flow_id_of(p) for p in flows)}).")

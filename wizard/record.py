@@ -11,7 +11,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from .engine import Answer, Session
-from .errors import InputError, UsageError
+from .errors import InputError
 from .model import FIELD_KEYS, Flow
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
@@ -19,12 +19,17 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMAT = 1
+# A record is a few KB; anything far larger is not one.
+MAX_RECORD_BYTES = 1024 * 1024
 
 
 def to_record(session: Session) -> dict[str, Any]:
+    from .drafts import tool_version
+
     flow = session.flow
     record: dict[str, Any] = {
         "format": FORMAT,
+        "tool": tool_version(),
         "flow": {"id": flow.id, "hash": flow.content_hash, "data_version": flow.data_version},
         "started": session.started,
         "saved": session.clock().isoformat(timespec="seconds"),
@@ -53,11 +58,12 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     """Rebuild a session from a record; raise InputError if its answers no longer fit."""
     notices: list[str] = []
     if not isinstance(record, dict) or not isinstance(record.get("answers", {}), dict):
-        raise InputError(f"{source}: not a kela-ohjaus record (no [answers] table)")
+        raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([answers]-taulu puuttuu).")
     meta = record.get("flow", {})
     if not isinstance(meta, dict) or meta.get("id") != flow.id:
         raise InputError(
-            f"{source}: record is for flow '{meta.get('id') if isinstance(meta, dict) else '?'}', not '{flow.id}'"
+            f"{source}: tallenne on päätöspuusta '{meta.get('id') if isinstance(meta, dict) else '?'}', "
+            f"ei puusta '{flow.id}' (valitse puu: --flow)."
         )
     if meta.get("hash") != flow.content_hash:
         notices.append(
@@ -67,10 +73,10 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     session = Session(flow)
     fields = record.get("fields", {})
     if not isinstance(fields, dict):
-        raise InputError(f"{source}: [fields] must be a table")
+        raise InputError(f"{source}: [fields]-kohdan pitää olla taulu.")
     for key, value in fields.items():
         if key not in FIELD_KEYS or not isinstance(value, str):
-            raise InputError(f"{source}: unknown or non-text field '{key}'")
+            raise InputError(f"{source}: tuntematon kenttä tai arvo ei ole tekstiä: '{key}'.")
         # Through set_field, like typed values: a hand-edited record gets the same
         # normalisation, and every guard then sees what a draft would write.
         session.set_field(key, value)
@@ -79,9 +85,9 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
         question = flow.questions.get(node)
         option = raw.get("option") if isinstance(raw, dict) else None
         if question is None:
-            raise InputError(f"{source}: question '{node}' no longer exists in the tree")
+            raise InputError(f"{source}: kysymystä '{node}' ei enää ole päätöspuussa.")
         if not isinstance(option, str) or question.option(option) is None:
-            raise InputError(f"{source}: question '{node}' no longer has option '{option}'")
+            raise InputError(f"{source}: kysymyksessä '{node}' ei enää ole vaihtoehtoa '{option}'.")
         at = raw.get("at") if isinstance(raw.get("at"), str) else session.started
         session.answers[node] = Answer(node, option, question.option(option).label, at)  # type: ignore[union-attr]
     if isinstance(record.get("started"), str):
@@ -95,19 +101,18 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     if expected and session.outcome is not None and session.outcome.id != expected:
         notices.append(f"Vastaukset johtavat nyt kohteeseen '{session.outcome.id}', ei '{expected}'.")
     if expected and session.outcome is None:
-        raise InputError(f"{source}: the answers no longer lead to an outcome (stopped at '{session.current_id}')")
+        raise InputError(
+            f"{source}: vastaukset eivät enää johda kohteeseen (pysähtyi kysymykseen '{session.current_id}')."
+        )
     return Replayed(session, notices)
 
 
 def load_record(flow: Flow, path: Path) -> Replayed:
+    from .files import read_text
+
+    text = read_text(path, limit=MAX_RECORD_BYTES)  # regular files only; Finnish errors naming the file
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: file not found (tiedostoa ei löydy)") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory (hakemisto, ei tiedosto)") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise InputError(f"{path}: not a valid TOML record: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError(f"{path}: ei kelvollinen TOML-tallenne: {exc}") from None
     return from_record(flow, data, source=str(path))

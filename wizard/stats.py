@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .calllog import connect, log_path
+from .calllog import CallLogError, connect, log_path, reason
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
@@ -26,13 +26,18 @@ def collect(since: str | None = None, path: Path | None = None) -> dict[str, Any
     empty: dict[str, Any] = {"calls": 0, "since": since}
     if not path.exists():
         return {**empty, "outcomes": [], "channels": [], "paths": [], "abandoned_at": [], "via": []}
-    with connect(path) as conn:
+    conn = connect(path)  # CallLogError (exit 1, naming the file) if unreadable or newer
+    try:
         total = sum(n for _, n in _count_by(conn, "flow_id", since))
         outcomes = _count_by(conn, "outcome", since, "outcome IS NOT NULL")
         channels = _count_by(conn, "channel", since, "channel IS NOT NULL")
         paths = _count_by(conn, "path", since, limit=10)
         abandoned = _count_by(conn, "last_node", since, "ended = 'abandoned'")
         via = _count_by(conn, "via", since)
+    except sqlite3.Error as exc:
+        raise CallLogError(f"{path}: puhelulokia ei voi lukea: {reason(exc)}.") from None
+    finally:
+        conn.close()
     return {
         "calls": total,
         "since": since,
@@ -73,7 +78,13 @@ def clear(path: Path | None = None) -> int:
     path = path or log_path()
     if not path.exists():
         return 0
-    with connect(path) as conn:
-        count = conn.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
-        conn.execute("DELETE FROM calls")
+    conn = connect(path)
+    try:
+        with conn:
+            count = conn.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+            conn.execute("DELETE FROM calls")
+    except sqlite3.Error as exc:
+        raise CallLogError(f"{path}: puhelulokia ei voi tyhjentää: {reason(exc)}.") from None
+    finally:
+        conn.close()
     return count

@@ -17,4 +17,11 @@ def visible(text: str) -> str:
 
 def is_terminal() -> bool:
     """Interactive front ends need a real terminal on both ends (not a pipe, not TERM=dumb)."""
-    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
+    # A closed stdin or stdout (`<&-`, `>&-`) leaves the stream None: no terminal either.
+    return (
+        sys.stdin is not None
+        and sys.stdout is not None
+        and sys.stdin.isatty()
+        and sys.stdout.isatty()
+        and os.environ.get("TERM", "") != "dumb"
+    )

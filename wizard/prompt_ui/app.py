@@ -19,7 +19,7 @@ from ..describe import channel_line, open_info, say_lines
 from ..drafts import render_eml, render_mailto, render_text
 from ..engine import Session
 from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError
-from ..files import write_private
+from ..files import output_target, write_private
 from ..model import FIELD_KEYS, Flow, Outcome, Question
 from ..record import dumps
 from ..search import search
@@ -223,22 +223,24 @@ class Wizard:
             self.out.line(render_text(draft))
 
     def write_file(self, suggested: str, content: bytes | str, what: str) -> None:
-        name = text(self.io, f"{what}: tiedoston nimi", default=suggested).strip()
-        if not name:
-            return
-        path = Path(name).expanduser()
-        overwrite = False
-        if path.exists():
-            overwrite = confirm(self.io, f"{path} on jo olemassa. Korvataanko?", default=False)
-            if not overwrite:
-                self.out.line("Ei tallennettu.", "warn")
+        while True:  # a name that cannot be used is asked again; an empty name gives up
+            name = text(self.io, f"{what}: tiedoston nimi", default=suggested).strip()
+            if not name:
                 return
-        try:
-            write_private(path, content, overwrite=overwrite)
-        except InputError as exc:
-            self.out.line(str(exc), "error")
+            try:
+                path, exists = output_target(name)
+                overwrite = False
+                if exists:
+                    overwrite = confirm(self.io, f"{path} on jo olemassa. Korvataanko?", default=False)
+                    if not overwrite:
+                        self.out.line("Ei tallennettu.", "warn")
+                        return
+                write_private(path, content, overwrite=overwrite)
+            except InputError as exc:
+                self.out.line(f"{exc} Anna toinen nimi, tai tyhjennä nimi perumiseksi.", "error")
+                continue
+            self.out.line(f"{what} tallennettu: {path}", "address")
             return
-        self.out.line(f"{what} tallennettu: {path}", "address")
 
     def change_answer(self) -> None:
         path = self.session.path
@@ -355,7 +357,9 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
         from ..calllog import log_call
 
         def on_finish(session: Session, how: str) -> None:
-            log_call(session, how)
+            notice = log_call(session, how)  # a notice only the first time the log fails
+            if notice:
+                out.line(notice, "warn")
 
     wizard = Wizard(session, io, out, copy=copy, on_finish=on_finish)
     try:

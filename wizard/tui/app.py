@@ -86,10 +86,16 @@ def run_browser(args: Any) -> int:
             return EXIT_PROBLEM
         session = replayed.session
     on_finish = None
+    notices: list[str] = []
     if not getattr(args, "no_log", False):
         from ..calllog import log_call
 
-        on_finish = log_call
+        def on_finish(session: Session, how: str) -> None:
+            notice = log_call(session, how)  # a notice only the first time the log fails
+            if notice:
+                notices.append(notice)  # said again on exit: a quit would hide the toast
+                app.notify(notice, severity="warning", markup=False)
+
     app = KelaApp(session, on_finish=on_finish)
     try:
         result = app.run()
@@ -99,4 +105,6 @@ def run_browser(args: Any) -> int:
     if app.crash is not None:
         autosave.save(session)  # the call survives the crash: `browse --resume`
         raise app.crash  # cli.main writes the crash report and exits 70
+    for notice in notices:
+        sys.stderr.write(notice + "\n")
     return EXIT_OK if result is None else int(result)

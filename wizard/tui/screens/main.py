@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from ... import autosave
 from ...drafts import render_eml, render_text
 from ...engine import Session
 from ...errors import InputError
-from ...files import write_private
+from ...files import output_target, write_private
 from ...model import Outcome
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
@@ -219,22 +220,31 @@ class MainScreen(Screen[None]):
     async def save_file(self, title: str, suggested: str, content: bytes | str) -> None:
         from .dialogs import ConfirmScreen, FileNameScreen
 
-        name = await self.app.push_screen_wait(FileNameScreen(title, str(Path(self.app.save_dir) / suggested)))  # type: ignore[attr-defined]
-        if not name:
-            return
-        path = Path(name).expanduser()
-        overwrite = False
-        if path.exists():
-            overwrite = await self.app.push_screen_wait(ConfirmScreen(f"{path} on jo olemassa. Korvataanko?"))
-            if not overwrite:
-                self.notify("Ei tallennettu.", markup=False)
+        initial = str(Path(self.app.save_dir) / suggested)  # type: ignore[attr-defined]
+        problem = ""
+        while True:  # a name that cannot be used is asked again, saying why; Esc or an empty name gives up
+            asked = f"{problem}\n{title}" if problem else title
+            name = await self.app.push_screen_wait(FileNameScreen(asked, initial))
+            if not name:
                 return
-        try:
-            write_private(path, content, overwrite=overwrite)
-        except InputError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            try:
+                path, exists = output_target(name)
+                overwrite = False
+                if exists:
+                    overwrite = await self.app.push_screen_wait(ConfirmScreen(f"{path} on jo olemassa. Korvataanko?"))
+                    if not overwrite:
+                        self.notify("Ei tallennettu.", markup=False)
+                        return
+                write_private(path, content, overwrite=overwrite)
+            except InputError as exc:
+                # the name is in the input box already; a long one would hide the reason
+                expanded = os.path.expanduser(name)  # never raises, unlike Path.expanduser()
+                reason = str(exc).replace(f"{name}: ", "", 1).replace(f"{expanded}: ", "", 1)
+                problem = f"{reason} Anna toinen nimi."
+                initial = name
+                continue
+            self.notify(f"Tallennettu: {path}", markup=False)
             return
-        self.notify(f"Tallennettu: {path}", markup=False)
 
     # ------------------------------------------------------------ call
     def action_new_call(self) -> None:
