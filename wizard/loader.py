@@ -15,7 +15,7 @@ import string
 import tomli
 
 from .digest import content_digest
-from .errors import DataError, Problem, UsageError
+from .errors import DataError, Problem
 from .gcpause import gc_paused
 from .model import (
     CHANNEL_KINDS,
@@ -351,19 +351,14 @@ class _Doc:
         )
 
     def _read(self, path: str) -> str | None:
-        if not os.path.exists(path):
-            raise UsageError(f"{path}: tiedostoa ei löydy (file not found)")
-        if os.path.isdir(path):
-            raise UsageError(f"{path}: on hakemisto, ei TOML-tiedosto (is a directory)")
+        from .files import FileTooLarge, read_bytes
+
+        # Regular files only, the limit counted while reading: a FIFO or /dev/zero is refused, not read forever.
         try:
-            size = os.stat(path).st_size
-            if size > MAX_FILE_BYTES:
-                self.problem(None, f"tiedosto on {size} tavua; datatiedosto saa olla enintään {MAX_FILE_BYTES} tavua")
-                return None
-            with open(path, "rb") as handle:
-                self.raw = handle.read()
-        except OSError as exc:
-            raise UsageError(f"{path}: ei voi lukea: {exc.strerror or exc}") from None
+            self.raw = read_bytes(path, limit=MAX_FILE_BYTES)
+        except FileTooLarge:
+            self.problem(None, f"tiedosto on yli {MAX_FILE_BYTES} tavua: datatiedosto saa olla enintään sen kokoinen")
+            return None
         if not self.raw.strip():
             self.problem(None, "tiedosto on tyhjä: kirjoita siihen data tai anna oikea tiedosto")
             return None
