@@ -146,26 +146,51 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
 def cmd_find(args: argparse.Namespace) -> int:
     from .describe import CHANNEL_NAMES, channel_line, outcome_info
     from .errors import EXIT_OK, EXIT_PROBLEM, UsageError
-    from .search import search
+    from .search import find
     from .search_cache import load_index
 
     query = " ".join(args.query)
     if args.limit < 1:
         raise UsageError("--limit: anna vähintään 1.")
     flow = _flow(args)
-    hits = search(load_index(flow), query, args.limit)
+    result = find(load_index(flow), query, args.limit)
+    hits = result.hits
     if args.json:
         # The clock (and datetime) is needed only to say whether the chat is open.
         timed = any(flow.contact_of(flow.outcomes[h.outcome]).hours for h in hits)
         now = _now() if timed else None
-        _json([{**outcome_info(flow, h.outcome, now), "score": h.score, "matched": list(h.matched)} for h in hits])
+        # A list, as before; each hit also says whether the ranking is unsure and which question
+        # (and which of its options) decides, so old scripts keep working.
+        leads = dict(zip(result.candidates, result.options, strict=False))
+        _json(
+            [
+                {
+                    **outcome_info(flow, h.outcome, now),
+                    "score": h.score,
+                    "matched": list(h.matched),
+                    "ambiguous": result.ambiguous,
+                    "question": result.question,
+                    "option": leads.get(h.outcome),
+                }
+                for h in hits
+            ]
+        )
     if not hits:
         if not query.strip() or not any(ch.isalnum() for ch in query):
             _err("Ei hakusanoja: kirjoita soittajan omin sanoin, mitä asia koskee.")
         else:
             _err("Ei osumia. Kokeile muita sanoja tai `kela-ohjaus wizard`.")
+            _ask(flow, flow.root, "Aloita ylimmästä kysymyksestä:", _err)
         return EXIT_PROBLEM
     if not args.json:
+        if result.ambiguous and result.question:
+            _out("Epävarma: parhaat osumat johtavat eri osoitteisiin. Kysy soittajalta ensin:")
+            _ask(flow, result.question, "", _out, dict(zip(result.options, result.candidates, strict=False)))
+            _out("")
+        elif result.question:
+            _out("Ei selvää osumaa. Aloita ylimmästä kysymyksestä:")
+            _ask(flow, result.question, "", _out)
+            _out("")
         for rank, hit in enumerate(hits, start=1):
             outcome = flow.outcomes[hit.outcome]
             contact = flow.contact_of(outcome)
@@ -173,6 +198,18 @@ def cmd_find(args: argparse.Namespace) -> int:
             _out(f"   {CHANNEL_NAMES[contact.kind]}: {channel_line(contact)}")
             _out(f"   osui: {', '.join(hit.matched)}  (pisteet {hit.score})")
     return EXIT_OK
+
+
+def _ask(flow, qid: str, heading: str, write, leads: dict[str, str] | None = None) -> None:
+    """A tree question and its options; with `leads`, the hits each option leads to."""
+    question = flow.questions[qid]
+    if heading:
+        write(heading)
+    write(f"   {question.text}  [{qid}]")
+    for option in question.options:
+        target = (leads or {}).get(option.id)
+        suffix = f"  → {flow.outcomes[target].title}" if target else ""
+        write(f"   - {option.label}{suffix}")
 
 
 # ---------------------------------------------------------------- draft / replay

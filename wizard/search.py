@@ -3,35 +3,62 @@
 The index is built from the data only: outcome titles and topics, the option
 labels and hints on the path to each outcome, contact names and topics, and
 the `keywords` written beside each node in flows/. No routing knowledge lives
-here. Matching is Finnish-aware (see textnorm) and tolerant:
+here.
 
-* exact stem match .............................. 1.0
+Ranking is BM25-style: each query word adds, per outcome, its best match
+quality x the word's rarity over all outcomes (BM25 idf) x a saturated weight
+for where the word sits (title and keywords weigh most, words inherited from
+the path least), normalised by how much text the outcome has. Match quality:
+
+* exact stem match .............................. 1.0   (a stem of <= 4 letters only as a whole word:
+                                                          "kesken" never reaches "keski")
 * same word family (long common prefix) ......... 0.6-0.95  terapiaa ~ terapioiden
-* compound head (index word ends the query word)  0.8   julkisivuremontti ~ remontti
-* query word starts an index word ............... 0.7   tulkk ~ tulkkaus
+* compound head (the query word ends in a stem) . 0.8   julkisivuremontti ~ remontti
+* query word starts an index word ............... 0.7   tulkkau ~ tulkkaus
 * query word is the head of an index compound ... 0.6   remontti ~ putkiremontti
-* compound modifier (index word starts it) ...... 0.55  tulkkifirma ~ tulkki
-* typo (Levenshtein similarity >= 0.8) .......... 0.48-0.6  remontii ~ remontti
+* compound modifier, counted beside the head .... 0.55  tulkkausfirma ~ tulkkaus + firma
+* typo (Levenshtein similarity >= 0.8) .......... 0.45-0.5  remontii ~ remontti; only for
+                                                          words of >= 7 letters, and only
+                                                          towards rarer index words
 
-Each query word contributes its best match per outcome, weighted by where the
-word sits (title and keywords weigh most) and by how rare it is (idf).
+A caller's negation is read (see textnorm): "ei koske X" subtracts what X
+would add, "ei onnistu" matches the data's own "ei onnistu". An outcome
+whose title is conditional on a failure ("... kun muuttaminen ei onnistu
+Extranetissä") ranks below the step to try first unless the caller reports
+a failure.
+
+`find()` says when it is unsure: when the close top hits lead to different
+addresses it names the tree question that separates them; when nothing
+useful matched it names the top-level question.
+
+Scale: query words are scored rarest-bound first, and once the k-th best
+score beats everything the remaining words could add, those words only
+re-score outcomes already found (max-score pruning); the top k are picked
+with a heap, not a full sort.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
 from collections import namedtuple
 
 from .gcpause import gc_paused
 from .model import Flow
-from .textnorm import analyse_words, terms
+from .textnorm import EXCLUDED, FAILED, JOINED, NEG, analyse_words, query_terms, stem
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
 MAX_QUERY_WORDS = 40
 
-# Where a word sits in an outcome's document, and what it weighs there.
+# Where a word sits in an outcome's document, and what it weighs there (BM25's tf).
 W_TITLE, W_KEYWORD, W_LABEL, W_PATH, W_CONTACT = 3.0, 2.5, 2.0, 0.6, 1.2
+K1, B = 1.2, 0.75  # BM25 saturation and length normalisation
+CONDITIONAL = 0.7  # factor for an outcome conditional on a failure the caller did not report
+CLOSE = 0.8  # hits within this fraction of the top score are "close"
+MAX_CLOSE = 4  # at most this many hits are weighed against each other
+WEAK = 1.0  # a top score below this is "nothing useful"
+SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
 
 class Hit(namedtuple("Hit", ["outcome", "score", "matched"])):
@@ -41,23 +68,62 @@ class Hit(namedtuple("Hit", ["outcome", "score", "matched"])):
     matched: tuple[str, ...]  # index words that matched, as written in the data
 
 
+class SearchResult(namedtuple("SearchResult", ["hits", "ambiguous", "question", "candidates", "options"])):
+    """What `find()` returns.
+
+    hits        ranked Hits (at most `limit`)
+    ambiguous   True when the close top hits lead to different addresses
+    question    the tree question to ask instead of guessing: the one that
+                separates the close hits when ambiguous, the top-level question
+                when nothing useful matched; None when the top hit is clear
+    candidates  the outcome ids the question separates (the close hits), () otherwise
+    options     for each candidate, the option id of `question` that leads to it
+    """
+
+    __slots__ = ()
+    hits: list[Hit]
+    ambiguous: bool
+    question: str | None
+    candidates: tuple[str, ...]
+    options: tuple[str, ...]
+
+    @property
+    def found(self) -> bool:
+        """False when nothing useful matched (then `question` is the top-level one)."""
+        return bool(self.hits) and (self.ambiguous or self.question is None)
+
+
 class SearchIndex:
     def __init__(
         self,
         outcomes: list[str],
         postings: dict[str, dict[int, tuple[float, str]]],
         idf: dict[str, float],
-        stems: list[str],
+        norms: list[float],
+        contacts: list[str],
+        paths: list[tuple[tuple[str, str], ...]],
+        root: str,
+        conditional: frozenset[int] | set[int],
+        names: tuple[str, ...] = (),
     ) -> None:
         self.outcomes = outcomes
         # stem -> {outcome index: (weight, surface word as written)}
         self.postings = postings
         self.idf = idf
-        self.stems = stems  # sorted vocabulary, for prefix and typo scans
+        self.norms = norms  # per outcome: K1 * (1 - B + B * length / average length)
+        self.contacts = contacts  # per outcome: its contact id (one address each)
+        self.paths = paths  # per outcome: ((question id, option id), ...) from the root
+        self.root = root
+        self.conditional = frozenset(conditional)  # outcomes whose title is conditional on a failure
+        self.names = names  # the words of contact names (folded): short stems reach them only as whole words
+        self.min_norm = min(norms, default=K1)
+        self.stems = sorted(s for s in postings if not s.startswith(NEG))  # for prefix and typo scans
+        self._restricted: dict[str, dict[int, tuple[float, str]]] = {}
+        self._max_weight: dict[str, float] = {}
         # Reversed stems with 0-2 trailing letters dropped, sorted: finds the
         # index compounds that end in a query word (see ending_with).
         self._cores = sorted(
-            {(term[: len(term) - cut][::-1], term) for term in stems for cut in (0, 1, 2) if len(term) - cut >= 7}
+            {(term[: len(term) - cut][::-1], term) for term in self.stems for cut in (0, 1, 2) if len(term) - cut >= 7}
         )
 
     def with_prefix(self, prefix: str) -> list[str]:
@@ -72,13 +138,81 @@ class SearchIndex:
         end = bisect_left(self._cores, (key + "\uffff",))
         return [term for core, term in self._cores[start:end] if len(core) >= len(key) + 3]
 
+    def short_match(self, term: str, surface: str) -> str | None:
+        """A short stem (<= 4 letters) is reached only by the words it stands for: "etelän" ~ "etelä",
+        "tulkin" ~ "tulkki", never "kesken" ~ "keski" nor "tulkki" ~ "tulkinta". Returns the term, a
+        restricted copy of it (only the outcomes whose word matches), or None."""
+        key = f"{term}\x00{surface}"
+        if key in self._restricted:
+            return key if self._restricted[key] else None
+        posting = self.postings[term]
+        ok = {
+            word: _same_word(surface, folded, any(name.startswith(folded) for name in self.names))
+            for word in {w for _, w in posting.values()}
+            for folded in (_fold(word),)
+        }
+        if all(ok.values()):
+            return term
+        kept = {i: entry for i, entry in posting.items() if ok[entry[1]]}
+        if len(self._restricted) > 10_000:  # a long session must not grow without bound
+            self._restricted.clear()
+        self._restricted[key] = kept
+        return key if kept else None
+
+    def posting(self, term: str) -> dict[int, tuple[float, str]]:
+        found = self.postings.get(term)
+        return found if found is not None else self._restricted[term]
+
+    def rarity(self, term: str) -> float:
+        found = self.idf.get(term)
+        return found if found is not None else self.idf[term.partition("\x00")[0]]
+
+    def negated(self, stem_: str) -> list[tuple[str, float]]:
+        """The data's negated verbs that a caller's negated verb stands for ("ei löydä" ~ "ei löydy")."""
+        if NEG + stem_ in self.postings:
+            return [(NEG + stem_, 1.0)]
+        key = NEG + stem_[:4]
+        return [(t, 0.9) for t in self.postings if t.startswith(key)] if len(stem_) >= 4 else []
+
+    def max_weight(self, term: str) -> float:
+        found = self._max_weight.get(term)
+        if found is None:
+            found = self._max_weight[term] = max(w for w, _ in self.posting(term).values())
+        return found
+
     def to_plain(self) -> tuple:
-        return (self.outcomes, self.postings, self.idf)
+        return (
+            self.outcomes,
+            self.postings,
+            self.idf,
+            self.norms,
+            self.contacts,
+            self.paths,
+            self.root,
+            tuple(sorted(self.conditional)),
+            self.names,
+        )
 
     @classmethod
     def from_plain(cls, plain: tuple) -> SearchIndex:
-        outcomes, postings, idf = plain
-        return cls(outcomes, postings, idf, sorted(postings))
+        return cls(*plain)
+
+
+def _fold(word: str) -> str:
+    from .textnorm import fold
+
+    return fold(word)
+
+
+def _same_word(query: str, word: str, name: bool) -> bool:
+    """Is the caller's word a form of the data's word? It starts with it (etelän ~ etelä), or, unless
+    the word is part of a name, the data's word differs only in its last three letters (tulkin ~ tulkki)."""
+    if query.startswith(word):
+        return True
+    if name:
+        return False
+    prefix = _common_prefix(query, word)
+    return len(word) > SHORT and len(query) - prefix <= 5 and len(word) - prefix <= 3  # callers inflect more
 
 
 @gc_paused
@@ -100,6 +234,7 @@ def build_index(flow: Flow) -> SearchIndex:
     # The words an outcome inherits from the options above it, shared by every
     # outcome under the same prefix of the path (a 10,000-node tree has many).
     inherited: dict[tuple, dict[str, tuple[float, str]]] = {(): {}}
+    inherited_length: dict[tuple, float] = {(): 0.0}
 
     def above(prefix: tuple) -> dict[str, tuple[float, str]]:
         found = inherited.get(prefix)
@@ -117,6 +252,7 @@ def build_index(flow: Flow) -> SearchIndex:
             for keyword in option.keywords:  # type: ignore[union-attr]
                 put(found, keyword, W_PATH)
             inherited[prefix[: depth + 1]] = found
+            inherited_length[prefix[: depth + 1]] = sum(w for w, _ in found.values())
         return found
 
     # Inherited words go in per path prefix, for all its outcomes at once
@@ -132,6 +268,8 @@ def build_index(flow: Flow) -> SearchIndex:
             else:
                 slot.update(dict.fromkeys(members, entry))
 
+    lengths: list[float] = []
+    conditional: set[int] = set()
     for i, oid in enumerate(outcomes):
         outcome = flow.outcomes[oid]
         contact = flow.contacts[outcome.contact]
@@ -147,24 +285,35 @@ def build_index(flow: Flow) -> SearchIndex:
         put(own, contact.name, W_CONTACT)
         if outcome.topic:
             put(own, outcome.topic, W_TITLE)
-        else:  # a general outcome stands for all of its contact's topics
+        else:  # a general outcome stands for all of its contact's topics, which its siblings name better
             for topic in contact.topics:
-                put(own, topic, W_CONTACT)
+                put(own, topic, W_PATH)
         for keyword in outcome.keywords:
             put(own, keyword, W_KEYWORD)
         put(own, outcome.title, W_TITLE)
-        from_above = above(path[:-1])
+        if any(s.startswith(NEG) for s, _ in analysed[outcome.title]):
+            conditional.add(i)
+        prefix = path[:-1]
+        from_above = above(prefix)
+        length = inherited_length.get(prefix, 0.0)
         for stem_, entry in own.items():
             held = from_above.get(stem_)
             if held is None or held[0] < entry[0]:  # inherited words win ties, as before
+                length += entry[0] - (held[0] if held else 0.0)
                 slot = postings.get(stem_)
                 if slot is None:
                     postings[stem_] = {i: entry}
                 else:
                     slot[i] = entry
-    n = max(len(outcomes), 1)
-    idf = {s: math.log(1.0 + n / len(p)) for s, p in postings.items()}
-    return SearchIndex(outcomes, postings, idf, sorted(postings))
+        lengths.append(length)
+    n = len(outcomes)
+    idf = {s: math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)) for s, p in postings.items()}
+    average = (sum(lengths) / n) if n else 1.0
+    norms = [K1 * (1.0 - B + B * length / (average or 1.0)) for length in lengths]
+    contacts = [flow.outcomes[oid].contact for oid in outcomes]
+    paths = [flow.paths.get(oid, ()) for oid in outcomes]
+    names = tuple(sorted({_fold(w) for c in flow.contacts.values() for w in c.name.split()}))
+    return SearchIndex(outcomes, postings, idf, norms, contacts, paths, flow.root, conditional, names)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -175,80 +324,212 @@ def _common_prefix(a: str, b: str) -> int:
     return i
 
 
+def _modifier(index: SearchIndex, surface: str) -> list[tuple[str, float]]:
+    """The data's word that a query compound starts with: tulkkausfirma ~ tulkkaus (fysioterapiayritys ~
+    fysioterapia). It counts beside the head, as a word of its own but weaker: the head decides."""
+    for end in range(len(surface) - 4, SHORT, -1):  # the longest piece first; the head keeps >= 4 letters
+        piece = surface[:end]
+        for term in (piece, stem(piece)):
+            if len(term) > SHORT and (found := _family(index, term)):
+                return [(t, 0.55 * q) for t, q in found.items()]
+    return []
+
+
+def _family(index: SearchIndex, stem_: str) -> dict[str, float]:
+    """The stem itself, its word family (a common prefix of >= 5 letters covering all but 2 of the
+    shorter word, and not much longer: järjestää is no family of järjestelmä), and the index words
+    it starts (tulkkau ~ tulkkaus)."""
+    found: dict[str, float] = {}
+    if stem_ in index.postings:
+        found[stem_] = 1.0
+    for term in index.with_prefix(stem_[:5]):
+        prefix = _common_prefix(term, stem_)
+        longer = max(len(term), len(stem_))
+        if (prefix >= min(len(term), len(stem_)) - 2 and abs(len(term) - len(stem_)) <= 2) or prefix >= 0.85 * longer:
+            found[term] = max(found.get(term, 0.0), 0.6 + 0.35 * prefix / longer)
+    for term in index.with_prefix(stem_):
+        found[term] = max(found.get(term, 0.0), 0.7)
+    return found
+
+
 def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str, float]]:
     """Index stems that a query word may stand for, with match quality.
 
     Each rule looks up only the stems it can match (dictionary probes and
     bisected ranges of sorted lists), so a query costs about the same on a
-    10,000-node tree as on the real one.
+    10,000-node tree as on the real one. Short stems match only whole words.
     """
     found: dict[str, float] = {}
     postings = index.postings
 
-    def offer(term: str, quality: float) -> None:
-        if quality > found.get(term, 0.0):
+    def offer(term: str, quality: float, word: str = surface) -> None:
+        if len(term) <= SHORT:
+            term = index.short_match(term, word)  # type: ignore[assignment]
+        if term is not None and quality > found.get(term, 0.0):
             found[term] = quality
 
-    if stem_ in postings:
+    exact = stem_ in postings
+    if exact:
         offer(stem_, 1.0)
-    # One word family: a common prefix of >= 5 letters covering all but 2 of the shorter word.
-    if len(stem_) >= 5:
-        for term in index.with_prefix(stem_[:5]):
-            prefix = _common_prefix(term, stem_)
-            if prefix >= min(len(term), len(stem_)) - 2:
-                offer(term, 0.6 + 0.35 * prefix / max(len(term), len(stem_)))
-    # The query word starts an index word: tulkk ~ tulkkaus.
-    if len(stem_) >= 4:
-        for term in index.with_prefix(stem_):
-            offer(term, 0.7)
+    if len(stem_) <= SHORT:
+        return list(found.items())
+    for term, quality in _family(index, stem_).items():
+        offer(term, quality)
+    if exact:  # a word the data has is not taken apart: toimipiste is no "toimi"
+        return list(found.items())
     # Compound head inside the query word: julkisivuremontti ~ remontti. The part
-    # before it must be a word (>= 3 letters); little may follow (inflection).
+    # before it must be a word (>= 3 letters); what follows is inflection, so the
+    # tail is stemmed as a word of its own.
     n = len(surface)
-    for start in range(3, n - 3):
-        for end in range(max(start + 4, n - 6), n + 1):
-            piece = surface[start:end]
-            if piece in postings:
-                offer(piece, 0.8)
-    # Compound modifier at the start: tulkkifirma ~ tulkki. Weaker: the head decides.
-    for end in range(4, n - 3):
-        piece = surface[:end]
-        if piece in postings:
-            offer(piece, 0.55)
+    for start in range(3, n - 4):
+        tail = stem(surface[start:])
+        if len(tail) >= 3 and tail in postings:
+            offer(tail, 0.8, surface[start:])
     # The query word is the head of an index compound: remontti ~ putkiremontti.
-    if len(stem_) >= 4:
-        for term in index.ending_with(stem_):
-            offer(term, 0.6)
-    if not found and len(stem_) >= 5:
+    for term in index.ending_with(stem_):
+        offer(term, 0.6)
+    if not found and len(stem_) >= 7:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein  # lazily: only typos pay for it
 
+        rare = max(2, len(index.outcomes) // 4)  # typos reach only words that say something specific
         for term, similarity, _ in process.extract(
             stem_, index.stems, scorer=Levenshtein.normalized_similarity, score_cutoff=0.8, limit=20
         ):
-            offer(term, 0.6 * similarity)
+            if len(term) >= 6 and term[0] == stem_[0] and len(postings[term]) <= rare:
+                offer(term, 0.5 * similarity)
     return list(found.items())
 
 
-def search(index: SearchIndex, query: str, limit: int = 5) -> list[Hit]:
-    """Ranked outcomes for a caller's words; [] if nothing matches."""
-    query_terms = terms(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
+def _score(index: SearchIndex, query: str, limit: int) -> tuple[list[tuple[int, float]], dict[int, list[str]]]:
+    query_terms_ = query_terms(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
+    postings, idf, norms = index.postings, index.idf, index.norms
+    saturation = K1 + 1.0
+    failure_reported = any(kind == FAILED for _, _, kind in query_terms_)
+
+    # Each distinct query word: its candidate stems and an upper bound of what it can add.
+    plan: list[tuple[float, list[tuple[str, float]], int]] = []
+    pending: list[tuple[list[tuple[str, float]], int]] = []
+    seen: set[tuple[str, int]] = set()
+    for stem_, surface, kind in query_terms_:
+        if (stem_, kind) in seen or len(stem_) < 2:
+            continue
+        seen.add((stem_, kind))
+        if kind == JOINED:  # "akva-raportoinnin": its parts count; the joined word only as a word of the data
+            cands = [(stem_, 1.0)] if stem_ in postings else []
+        elif kind == FAILED and (failed := index.negated(stem_)):
+            cands = failed  # the data's own "ei onnistu", "ei löydy"
+        else:
+            cands = _candidates(index, stem_, surface)
+            if kind == EXCLUDED and NEG + stem_ in postings:
+                cands.append((NEG + stem_, 1.0))
+            if stem_ not in postings and (modifier := _modifier(index, surface)):
+                pending.append((modifier, kind))
+        # One word's forms share one rarity: the rarest spelling of a family ("kuntoutuspsykoterapiaan",
+        # once in the data) must not outweigh its common one, nor a compound part the word itself.
+        close_family = [idf[t] for t, q in _family(index, stem_).items() if q >= 0.85]
+        if close_family:
+            cap = min(close_family)
+            cands = [(t, q * min(1.0, cap / index.rarity(t))) for t, q in cands]
+        pending.append((cands, kind))
+    for cands, kind in pending:
+        if not cands:
+            continue
+        bound = max(
+            q * index.rarity(t) * saturation * index.max_weight(t) / (index.max_weight(t) + index.min_norm)
+            for t, q in cands
+        )
+        plan.append((bound, cands, kind))
+    plan.sort(key=lambda p: -p[0])
+
     scores: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
-    seen: set[str] = set()
-    for stem_, surface in query_terms:
-        if stem_ in seen or len(stem_) < 2:
+    keep = max(limit, MAX_CLOSE + 1)
+    remaining = sum(bound for bound, _, kind in plan if kind != EXCLUDED)
+    penalties: dict[int, float] = {}
+    for bound, cands, kind in plan:
+        if kind == EXCLUDED:
             continue
-        seen.add(stem_)
+        # Max-score pruning: once the k-th best beats all that is left, new outcomes cannot reach the top k.
+        only_known = len(scores) >= keep and heapq.nlargest(keep, scores.values())[-1] > remaining
+        remaining -= bound
         best: dict[int, tuple[float, str]] = {}
-        for term, quality in _candidates(index, stem_, surface):
-            idf = index.idf[term]
-            for i, (weight, word) in index.postings[term].items():
-                value = quality * weight * idf
+        for term, quality in cands:
+            factor = quality * index.rarity(term)
+            posting = index.posting(term)
+            if only_known and len(scores) < len(posting):
+                pairs = [(i, posting[i]) for i in scores if i in posting]
+            elif only_known:
+                pairs = [(i, entry) for i, entry in posting.items() if i in scores]
+            else:
+                pairs = posting.items()  # type: ignore[assignment]
+            for i, (weight, word) in pairs:
+                value = factor * saturation * weight / (weight + norms[i])
                 if value > best.get(i, (0.0, ""))[0]:
                     best[i] = (value, word)
         for i, (value, word) in best.items():
             scores[i] = scores.get(i, 0.0) + value
-            if word not in matched.setdefault(i, []):
-                matched[i].append(word)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], index.outcomes[kv[0]]))
-    return [Hit(index.outcomes[i], round(score, 3), tuple(matched[i])) for i, score in ranked[: max(limit, 0)]]
+            words = matched.setdefault(i, [])
+            if word not in words:
+                words.append(word)
+    # "ei koske X": X takes back what it would add, except where the data says "ei X" too.
+    for _, cands, kind in plan:
+        if kind != EXCLUDED:
+            continue
+        agree = {t for t, _ in cands if t.startswith(NEG)}
+        best_penalty: dict[int, float] = {}
+        for term, quality in cands:
+            posting = index.posting(term)
+            for i in scores:
+                entry = posting.get(i)
+                if entry is None:
+                    continue
+                value = quality * index.rarity(term) * saturation * entry[0] / (entry[0] + norms[i])
+                if term in agree:
+                    scores[i] += value
+                    best_penalty[i] = -math.inf
+                elif value > best_penalty.get(i, 0.0):
+                    best_penalty[i] = value
+        for i, value in best_penalty.items():
+            if value > 0:
+                penalties[i] = penalties.get(i, 0.0) + value
+    for i, value in penalties.items():
+        scores[i] -= value
+    if not failure_reported:
+        for i in index.conditional & scores.keys():
+            scores[i] *= CONDITIONAL
+    outcomes = index.outcomes
+    positive = ((i, s) for i, s in scores.items() if s > 1e-9)
+    top = heapq.nsmallest(keep, positive, key=lambda kv: (-kv[1], outcomes[kv[0]]))
+    return top, matched
+
+
+def search(index: SearchIndex, query: str, limit: int = 5) -> list[Hit]:
+    """Ranked outcomes for a caller's words; [] if nothing matches."""
+    return find(index, query, limit).hits
+
+
+def find(index: SearchIndex, query: str, limit: int = 5) -> SearchResult:
+    """Ranked outcomes for a caller's words, and whether the ranking is sure (see SearchResult)."""
+    top, matched = _score(index, query, limit)
+    outcomes = index.outcomes
+    hits = [Hit(outcomes[i], round(score, 3), tuple(matched[i])) for i, score in top[: max(limit, 0)]]
+    if not top or top[0][1] < WEAK:
+        return SearchResult(hits, False, index.root, (), ())
+    best = top[0][1]
+    close = [i for i, score in top[:MAX_CLOSE] if score >= CLOSE * best]
+    if len({index.contacts[i] for i in close}) < 2:
+        return SearchResult(hits, False, None, (), ())
+    paths = [index.paths[i] for i in close]
+    depth = 0
+    while all(len(p) > depth for p in paths) and len({p[depth] for p in paths}) == 1:
+        depth += 1
+    if not all(len(p) > depth for p in paths):  # an outcome without a path: ask from the top
+        return SearchResult(hits, True, index.root, tuple(outcomes[i] for i in close), ())
+    return SearchResult(
+        hits,
+        True,
+        paths[0][depth][0],
+        tuple(outcomes[i] for i in close),
+        tuple(p[depth][1] for p in paths),
+    )
