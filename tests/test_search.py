@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from wizard.engine import Session
 from wizard.model import Flow
-from wizard.search import build_index, search
+from wizard.search import build_index, find, search
 
 from .conftest import FIXTURES, fixed_clock
 from .test_facts import ADDRESS_OUTCOMES, OTHER_CHANNELS
@@ -34,21 +34,35 @@ def test_scenarios_cover_every_address_and_channel(flow: Flow):
     assert set(OTHER_CHANNELS.values()) <= covered_kinds
 
 
-def test_search_quality_bar(index, capsys):
+def measure(index, scenarios: list[dict]) -> tuple[int, int, list[str]]:
+    """top-1 and top-3 counts. An ambiguous answer counts as right only when the right outcome is
+    among the close hits whose question is offered instead of a guess."""
     top1 = top3 = 0
     misses = []
-    for scenario in SCENARIOS:
-        hits = [h.outcome for h in search(index, scenario["query"], 3)]
-        top1 += hits[:1] == [scenario["outcome"]]
-        top3 += scenario["outcome"] in hits
-        if hits[:1] != [scenario["outcome"]]:
-            misses.append(f"  {scenario['query']!r}: want {scenario['outcome']}, got {hits}")
+    for scenario in scenarios:
+        result = find(index, scenario["query"], 3)
+        hits = [h.outcome for h in result.hits]
+        want = scenario["outcome"]
+        if result.ambiguous:
+            right1 = right3 = want in result.candidates
+        else:
+            right1, right3 = hits[:1] == [want], want in hits
+        top1 += right1
+        top3 += right3
+        if not right1:
+            shown = f"ask {result.question}: {list(result.candidates)}" if result.ambiguous else hits
+            misses.append(f"  {scenario['query']!r}: want {want}, got {shown}")
+    return top1, top3, misses
+
+
+def test_search_quality_bar(index, capsys):
+    top1, top3, misses = measure(index, SCENARIOS)
     n = len(SCENARIOS)
     with capsys.disabled():
         print(f"\nsearch: top-1 {top1}/{n} = {top1 / n:.1%}, top-3 {top3}/{n} = {top3 / n:.1%}")
         print("\n".join(misses))
-    assert top1 / n >= 0.90
-    assert top3 / n >= 0.97
+    assert top1 / n >= 0.95
+    assert top3 / n >= 0.99
 
 
 HOLDOUT = tomllib.loads((FIXTURES.parent / "search_holdout.toml").read_text(encoding="utf-8"))["scenario"]
@@ -56,20 +70,27 @@ HOLDOUT = tomllib.loads((FIXTURES.parent / "search_holdout.toml").read_text(enco
 
 def test_held_out_phrasings(index, capsys):
     """Phrasings never used for tuning: the honest figure for new callers, guarded against regressions."""
-    top1 = top3 = 0
-    misses = []
-    for scenario in HOLDOUT:
-        hits = [h.outcome for h in search(index, scenario["query"], 3)]
-        top1 += hits[:1] == [scenario["outcome"]]
-        top3 += scenario["outcome"] in hits
-        if hits[:1] != [scenario["outcome"]]:
-            misses.append(f"  {scenario['query']!r}: want {scenario['outcome']}, got {hits}")
+    top1, top3, misses = measure(index, HOLDOUT)
     n = len(HOLDOUT)
     with capsys.disabled():
         print(f"\nheld-out: top-1 {top1}/{n} = {top1 / n:.1%}, top-3 {top3}/{n} = {top3 / n:.1%}")
         print("\n".join(misses))
     assert n >= 20
     assert top1 / n >= 0.8 and top3 / n >= 0.9
+
+
+SPOKEN = tomllib.loads((FIXTURES.parent / "search_spoken_holdout.toml").read_text(encoding="utf-8"))["scenario"]
+
+
+def test_spoken_held_out_phrasings(index, flow: Flow, capsys):
+    """Spoken-style phrasings (issue 16), written before the ranking changed and NEVER tuned against:
+    the figure is reported (misses not printed, so no one tunes on them) and guarded against regressions."""
+    assert len(SPOKEN) >= 60 and {s["outcome"] for s in SPOKEN} <= set(flow.outcomes)
+    top1, top3, _ = measure(index, SPOKEN)
+    n = len(SPOKEN)
+    with capsys.disabled():
+        print(f"\nspoken held-out: top-1 {top1}/{n} = {top1 / n:.1%}, top-3 {top3}/{n} = {top3 / n:.1%}")
+    assert top1 / n >= 0.85 and top3 / n >= 0.9
 
 
 def test_hits_say_which_words_matched(index):
@@ -135,3 +156,157 @@ def test_a_very_deep_tree_loads_and_searches(tmp_path):
     assert len(flow.paths["loppu"]) == depth
     hits = search(build_index(flow), "remontti")
     assert hits[0].outcome == "loppu"
+
+
+# ---------------------------------------------------------------- issue 16: spoken words, negation, unsure
+
+
+def top(index, query: str) -> str:
+    return search(index, query, 1)[0].outcome
+
+
+def test_fillers_and_vague_words_match_nothing(index):
+    """'menee' once matched AKVA ('ei mene läpi'); fillers, 'juttu', 'mennä' carry no routing meaning."""
+    query = "hei tota meillä ois semmonen juttu et kuntoutuskeskuksen majoitussiipi menee peruskorjaukseen keväällä"
+    hits = search(index, query, 5)
+    assert hits[0].outcome == "sopimus_remontti"
+    assert not any("mene" in word for hit in hits for word in hit.matched)
+    assert search(index, "tota niinku semmonen juttu meillä ois, mennä") == []
+
+
+@pytest.mark.parametrize("query", ["kesken", "keskustelu", "olemme tulkkausfirma ja yhteystiedot muuttuvat kesken"])
+def test_a_short_word_never_reaches_a_district_name(index, query):
+    """'kesken' stems to 'kesk', the stem of the district keyword 'keski': only whole words reach names."""
+    assert all(not h.outcome.startswith("terapia_") for h in search(index, query, 10))
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome"),
+    [
+        ("keskisen vakuutuspiirin terapiasopimus", "terapia_keskinen"),
+        ("etelän vakuutuspiiri", "terapia_etelainen"),
+        ("tulkin tilaus", "tulkkaus_tilaaminen"),  # tulkin ~ tulkki: a short stem's own inflection
+    ],
+)
+def test_names_and_short_words_still_reach_their_own_forms(index, query, outcome):
+    assert outcome in [h.outcome for h in search(index, query, 3)]
+
+
+def test_a_dialect_word_is_not_fuzzy_matched_onto_a_topic(index):
+    """'tarpeeks' (enough) once typo-matched 'tarpeeton' (the unneeded interpreter)."""
+    assert top(index, "kurssille ei oo tullu tarpeeks hakijoita pitääkö se perua") == "toimeenpano_tayttyminen"
+
+
+def test_ei_koske_excludes_what_follows(index):
+    query = "Yleinen kysymys työttömyysetuuksista, ei koske yksittäistä asiakasta"
+    assert top(index, query) == "chat"
+    assert top(index, "ei koske kuntoutujaa, yleinen kysymys asumisen tuista") == "chat"
+
+
+def test_self_service_ranks_first_unless_the_caller_says_it_failed(index):
+    assert top(index, "Haluamme muuttaa kurssin aikataulua") == "extranet_itse"
+    assert top(index, "kurssin yhteyshenkilö vaihtuu") == "extranet_itse"
+    assert top(index, "kurssin aikataulua ei pysty muuttamaan extranetissä") == "toimeenpano_siirtaminen"
+    assert top(index, "yritimme siirtää jakson extranetissä mutta se ei onnistunut") == "toimeenpano_siirtaminen"
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome"),
+    [
+        ("AKVA-raportoinnin mittarit ovat epäselviä", "akva_mittarit"),
+        ("palveluntuottajahaku ei löydä meidän toimipistettä", "tekniset_palveluntuottajahaku"),
+    ],
+)
+def test_the_rare_specific_word_decides(index, query, outcome):
+    assert top(index, query) == outcome
+
+
+def test_unsure_between_addresses_asks_the_question_that_separates_them(index, flow: Flow):
+    """'pääsen Kelan kuntoutuspsykoterapeutiksi' once went to the phone line before the qualifications
+    address. Either the qualifications address is first, or the psychotherapy question is asked."""
+    result = find(index, "olen valmistumassa psykoterapeutiksi, miten pääsen Kelan kuntoutuspsykoterapeutiksi", 3)
+    first = flow.outcomes[result.hits[0].outcome]
+    if result.ambiguous:
+        assert result.question == "psykoterapia_asia"
+        assert "psykoterapia_hakuprosessi" in result.candidates
+        assert len({flow.outcomes[c].contact for c in result.candidates}) >= 2
+    else:
+        assert first.contact == "psykoterapia_patevyydet"
+
+
+def test_ambiguous_result_names_a_question_on_every_candidates_path(index, flow: Flow):
+    for query in ["tulkki", "extranet", "sopimus", "asiakas", "muutos", "kuntoutus", "terapia"]:
+        result = find(index, query, 5)
+        assert result.ambiguous and result.found, query
+        assert result.question in flow.questions
+        assert len(result.candidates) == len(result.options) >= 2
+        assert len({flow.outcomes[c].contact for c in result.candidates}) >= 2
+        for candidate, option in zip(result.candidates, result.options, strict=True):
+            assert (result.question, option) in flow.paths[candidate], (query, candidate)
+        assert set(result.candidates) <= {h.outcome for h in find(index, query, 10).hits}
+
+
+def test_a_clear_query_is_not_ambiguous(index):
+    result = find(index, "julkisivuremontti alkaa keväällä", 3)
+    assert not result.ambiguous and result.question is None and result.found
+    assert result.hits[0].outcome == "sopimus_remontti"
+
+
+def test_nothing_useful_offers_the_top_level_question(index, flow: Flow):
+    for query in ["kissa istuu puussa", "tota niinku", ""]:
+        result = find(index, query, 3)
+        assert not result.found and not result.ambiguous and result.question == flow.root
+
+
+def test_pruning_changes_no_ranking(tmp_path):
+    """Max-score pruning must pick exactly the top k that scoring every posting would."""
+    import sys
+
+    from wizard.loader import load
+
+    sys.path.insert(0, str(FIXTURES.parent.parent / "bench"))
+    try:
+        from gen import generate, queries
+    finally:
+        sys.path.pop(0)
+    big = load(*generate(tmp_path, 2000))
+    big_index = build_index(big)
+    for query in queries(150, seed=7):
+        pruned = find(big_index, query, 5)
+        full = find(big_index, query, 5, prune=False)
+        assert [h.outcome for h in pruned.hits] == [h.outcome for h in full.hits], query
+        assert pruned.ambiguous == full.ambiguous and pruned.question == full.question
+
+
+def test_the_stemmer_is_really_loaded():
+    """PyStemmer's public API: a missing or moved stemmer is an error, never silently no stemming."""
+    from wizard.textnorm import stem
+
+    assert stem("terapioiden") != "terapioiden"
+    assert stem("itäisen") == stem("itäinen")
+
+
+def test_find_json_marks_an_unsure_result_and_stays_a_list():
+    import json
+
+    from .test_cli import run
+
+    hits = json.loads(run("find", "psykoterapeutti", "--json").stdout)
+    assert isinstance(hits, list) and hits
+    assert {"id", "title", "channel", "email", "path", "score", "matched"} <= hits[0].keys()
+    assert all({"ambiguous", "question", "option"} <= h.keys() for h in hits)
+    assert hits[0]["ambiguous"] is True and hits[0]["question"] == "psykoterapia_asia"
+    clear = json.loads(run("find", "julkisivuremontti", "--json").stdout)
+    assert clear[0]["ambiguous"] is False and clear[0]["question"] is None and clear[0]["option"] is None
+
+
+def test_find_text_says_when_it_is_unsure_and_offers_the_question():
+    from .test_cli import run
+
+    unsure = run("find", "psykoterapeutti")
+    out = unsure.stdout.decode()
+    assert unsure.returncode == 0
+    assert "Epävarma" in out and "Mitä kuntoutuspsykoterapiaa koskeva asiasi koskee?" in out
+    nothing = run("find", "kissa", "istuu", "puussa")
+    assert nothing.returncode == 1
+    assert "Mitä yhteydenottosi koskee?" in nothing.stderr.decode()

@@ -119,6 +119,7 @@ class SearchIndex:
         self.min_norm = min(norms, default=K1)
         self.stems = sorted(s for s in postings if not s.startswith(NEG))  # for prefix and typo scans
         self._restricted: dict[str, dict[int, tuple[float, str]]] = {}
+        self._ranked: dict[str, list[tuple[float, int, str]]] = {}
         self._max_weight: dict[str, float] = {}
         # Reversed stems with 0-2 trailing letters dropped, sorted: finds the
         # index compounds that end in a query word (see ending_with).
@@ -173,6 +174,20 @@ class SearchIndex:
             return [(NEG + stem_, 1.0)]
         key = NEG + stem_[:4]
         return [(t, 0.9) for t in self.postings if t.startswith(key)] if len(stem_) >= 4 else []
+
+    def ranked(self, term: str) -> list[tuple[float, int, str]]:
+        """A term's postings as (BM25 weight without idf, outcome, word), best first; sorted on first use."""
+        found = self._ranked.get(term)
+        if found is None:
+            norms, saturation = self.norms, K1 + 1.0
+            found = sorted(
+                ((saturation * w / (w + norms[i]), i, word) for i, (w, word) in self.posting(term).items()),
+                key=lambda entry: (-entry[0], entry[1]),
+            )
+            if len(self._ranked) > 50_000:  # a long session must not grow without bound
+                self._ranked.clear()
+            self._ranked[term] = found
+        return found
 
     def max_weight(self, term: str) -> float:
         found = self._max_weight.get(term)
@@ -383,7 +398,7 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
     n = len(surface)
     for start in range(3, n - 4):
         tail = stem(surface[start:])
-        if len(tail) >= 3 and tail in postings:
+        if len(tail) >= 3 and tail in postings and (len(tail) > SHORT or start >= 5):  # tarv|itsemme is no "itse"
             offer(tail, 0.8, surface[start:])
     # The query word is the head of an index compound: remontti ~ putkiremontti.
     for term in index.ending_with(stem_):
@@ -401,7 +416,9 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
     return list(found.items())
 
 
-def _score(index: SearchIndex, query: str, limit: int) -> tuple[list[tuple[int, float]], dict[int, list[str]]]:
+def _score(
+    index: SearchIndex, query: str, limit: int, prune: bool = True
+) -> tuple[list[tuple[int, float]], dict[int, list[str]]]:
     query_terms_ = query_terms(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
     postings, idf, norms = index.postings, index.idf, index.norms
     saturation = K1 + 1.0
@@ -450,21 +467,41 @@ def _score(index: SearchIndex, query: str, limit: int) -> tuple[list[tuple[int, 
     for bound, cands, kind in plan:
         if kind == EXCLUDED:
             continue
-        # Max-score pruning: once the k-th best beats all that is left, new outcomes cannot reach the top k.
-        only_known = len(scores) >= keep and heapq.nlargest(keep, scores.values())[-1] > remaining
+        # Max-score pruning: the k-th best so far is a floor under the final k-th best. An outcome not
+        # yet scored whose value here plus all the later words could add stays under it cannot reach
+        # the top k, so each term's postings are walked best first and left there.
+        floor = heapq.nlargest(keep, scores.values())[-1] if prune and len(scores) >= keep else 0.0
         remaining -= bound
         best: dict[int, tuple[float, str]] = {}
         for term, quality in cands:
             factor = quality * index.rarity(term)
             posting = index.posting(term)
-            if only_known and len(scores) < len(posting):
-                pairs = [(i, posting[i]) for i in scores if i in posting]
-            elif only_known:
-                pairs = [(i, entry) for i, entry in posting.items() if i in scores]
+            if prune and floor > bound + remaining:  # nothing new can enter: re-score the known ones
+                rest = 0
             else:
-                pairs = posting.items()  # type: ignore[assignment]
+                ranked = index.ranked(term)
+                firsts: list[float] = []
+                term_floor = floor
+                for rest, (value, i, word) in enumerate(ranked):  # noqa: B007  (rest is used below)
+                    value *= factor
+                    if prune and value + remaining < term_floor:
+                        break
+                    if value > best.get(i, (0.0, ""))[0]:
+                        best[i] = (value, word)
+                    if len(firsts) < keep:  # values fall: the k-th seen is a floor for the final k-th
+                        firsts.append(value)
+                        if len(firsts) == keep:
+                            term_floor = max(term_floor, value)
+                else:
+                    continue
+            # The postings left unwalked still add to outcomes already found.
+            known = scores.keys() | best.keys()
+            if len(known) < len(posting) - rest:
+                pairs = [(i, posting[i]) for i in known if i in posting]
+            else:
+                pairs = [(i, posting[i]) for _, i, _ in index.ranked(term)[rest:] if i in known]
             for i, (weight, word) in pairs:
-                value = factor * saturation * weight / (weight + norms[i])
+                value = factor * (saturation * weight / (weight + norms[i]))  # as in ranked(): same float
                 if value > best.get(i, (0.0, ""))[0]:
                     best[i] = (value, word)
         for i, (value, word) in best.items():
@@ -509,9 +546,11 @@ def search(index: SearchIndex, query: str, limit: int = 5) -> list[Hit]:
     return find(index, query, limit).hits
 
 
-def find(index: SearchIndex, query: str, limit: int = 5) -> SearchResult:
-    """Ranked outcomes for a caller's words, and whether the ranking is sure (see SearchResult)."""
-    top, matched = _score(index, query, limit)
+def find(index: SearchIndex, query: str, limit: int = 5, *, prune: bool = True) -> SearchResult:
+    """Ranked outcomes for a caller's words, and whether the ranking is sure (see SearchResult).
+
+    `prune=False` scores every posting (the tests check that pruning changes no ranking)."""
+    top, matched = _score(index, query, limit, prune)
     outcomes = index.outcomes
     hits = [Hit(outcomes[i], round(score, 3), tuple(matched[i])) for i, score in top[: max(limit, 0)]]
     if not top or top[0][1] < WEAK:

@@ -64,6 +64,7 @@ _SPOKEN_PREFIXES = (("ilmot", "ilmoit"),)  # ilmottaa, ilmotus, ilmottautuminen
 _NEGATIONS = frozenset("ei eikä en emme ette eivät ettei etten".split())
 _EXCLUDING = frozenset("koske koskee liity liittyy kuulu kuuluu tarkoita oo ole ollut oli".split())
 _SCOPE_END = frozenset(". , ; : ! ? mutta mut vaan vaa".split())
+_STOPS = STOPWORDS | frozenset(".,;:!?")
 _PARTICIPLE = re.compile(r"(?:nut|nyt|lut|lyt|rut|ryt|sut|syt|nu|ny|llu|lly|rru|rry|ssu|ssy|ttu|tty)$")
 
 # Token kinds in a query.
@@ -138,8 +139,16 @@ def _tokens(text: str) -> list[tuple[str, int]]:
     other verb, that verb becomes FAILED and the words after it stay PLAIN.
     "ei oo tullu" is a negated past tense: the participle is the FAILED verb.
     """
-    out: list[tuple[str, int]] = []
     raw = _TOKEN.findall(text.lower())
+    if _NEGATIONS.isdisjoint(raw):  # the common case, and every index text without "ei": no scopes to read
+        return [
+            (part, JOINED if part is parts[-1] and len(parts) > 1 else PLAIN)
+            for token in raw
+            if token not in _STOPS and (word := written(token)) not in STOPWORDS
+            for parts in (_split(word),)
+            for part in parts
+        ]
+    out: list[tuple[str, int]] = []
     excluding = False
     k = 0
     while k < len(raw):
