@@ -13,6 +13,7 @@ stemmer and is not counted.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import sys
 import tempfile
@@ -84,7 +85,7 @@ def main() -> None:
     for name, nodes, build, query in rows:
         print(f"| {name} | {nodes} | {build * 1000:.1f} | {query * 1000:.2f} |")
     generated = [row for row in rows if row[0] == "generated"]
-    for (_, n1, _, q1), (_, n2, _, q2) in zip(generated, generated[1:], strict=False):
+    for (_, n1, _, q1), (_, n2, _, q2) in itertools.pairwise(generated):
         print(f"\n{n1} -> {n2} nodes ({n2 / n1:.1f}x): query time {q2 / q1:.1f}x", end="")
     print(
         "\n\ntargets: query <= 2 ms (real), <= 20 ms (10,000 nodes), growth <= linear; build <= 250 ms (10,000 nodes)"
