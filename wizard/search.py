@@ -352,15 +352,21 @@ def _modifier(index: SearchIndex, surface: str) -> list[tuple[str, float]]:
 
 def _family(index: SearchIndex, stem_: str) -> dict[str, float]:
     """The stem itself, its word family (a common prefix of >= 5 letters covering all but 2 of the
-    shorter word, and not much longer: järjestää is no family of järjestelmä), and the index words
-    it starts (tulkkau ~ tulkkaus)."""
+    shorter word, or 85 % of the longer), and the index words it starts (tulkkau ~ tulkkaus)."""
     found: dict[str, float] = {}
-    if stem_ in index.postings:
+    exact = stem_ in index.postings
+    if exact:
         found[stem_] = 1.0
     for term in index.with_prefix(stem_[:5]):
         prefix = _common_prefix(term, stem_)
         longer = max(len(term), len(stem_))
-        if (prefix >= min(len(term), len(stem_)) - 2 and abs(len(term) - len(stem_)) <= 2) or prefix >= 0.85 * longer:
+        # (a caller's word the data lacks may run on: myöhästyi ~ myöhässä; the data's may not: järjestää is
+        # no järjestelmä; a word the data has keeps to its close family: toimitila is no toiminta)
+        shorter = min(len(term), len(stem_))
+        gap = max(len(term) - len(stem_), 0)
+        # A word the data has relates only to stems of itself: extranet ~ extran, never toimitila ~ toimin(ta).
+        related = (prefix == shorter and longer - shorter <= 2) if exact else (prefix >= shorter - 2 and gap <= 2)
+        if related or prefix >= 0.85 * longer:
             found[term] = max(found.get(term, 0.0), 0.6 + 0.35 * prefix / longer)
     for term in index.with_prefix(stem_):
         found[term] = max(found.get(term, 0.0), 0.7)

@@ -19,7 +19,8 @@ _FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "o", "š": "s", "ž": "z", "�
 
 # Words that carry no routing meaning in callers' speech: function words,
 # spoken fillers and vague nouns and verbs ("juttu", "mennä"). Matched on the
-# spoken word and on its written form.
+# spoken word and on its written form. A word the flows' keywords use as a
+# caller's word ("uusi ajankohta", "liian vähän") is not one of these.
 STOPWORDS = frozenset(
     """
     ja tai on oli ovat olla olen olemme ollaan olis olisi ois oisko olisko oon oo ole olla
@@ -39,8 +40,8 @@ STOPWORDS = frozenset(
     olisiko ollut tulee tuli saa saada saisko saako
     en et emme ette eivät ei eikä ettei etten
     mennä menee meni menossa mee mene menis tehdä tehdään tehty tehtiin teen tee tekee tehään
-    hei moi moikka terve päivää huomenta kiitos kiitti öö ööö ää äää hmm niin just kyllä vähän
-    tarpeeks tarpeeksi koko ens ensi uus uusi vaan vaa ku mut et
+    hei moi moikka terve päivää huomenta kiitos kiitti öö ööö ää äää hmm niin just kyllä
+    tarpeeks tarpeeksi koko ens ensi vaan vaa ku mut et
     liittyvä liittyvää liittyen koskien koskeva koskevaa kysymys kysymyksiä kysyä kysyisin kysyttävää
     """.split()
 )
