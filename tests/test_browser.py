@@ -329,7 +329,7 @@ def test_real_terminal_under_tmux(tmp_path: Path):
         term.wait_for("Mitä yhteydenottosi koskee?")
         term.keys("/")
         term.wait_for("Hae soittajan sanoin")
-        term.type("laskuttaja vaihtuu")
+        term.type("laskuttajan muutos")  # a clear query: an unsure one offers its question first
         term.wait_for("Laskuttajan muutos")
         term.keys("Enter")
         term.wait_for("kuntoutus_sopimushallinta@kela.fi")

@@ -221,7 +221,8 @@ def _fold(word: str) -> str:
 
 def _same_word(query: str, word: str, name: bool) -> bool:
     """Is the caller's word a form of the data's word? It starts with it (etelän ~ etelä), or, unless
-    the word is part of a name, the data's word differs only in its last three letters (tulkin ~ tulkki)."""
+    the word is part of a name, the data's word differs only in its last three letters (tulkin ~ tulkki,
+    tiloihin ~ tilojen)."""
     if query.startswith(word):
         return True
     if name:
@@ -565,6 +566,7 @@ def find(index: SearchIndex, query: str, limit: int = 5, *, prune: bool = True) 
     close = [i for i, score in top[:MAX_CLOSE] if score >= CLOSE * best]
     if len({index.contacts[i] for i in close}) < 2:
         return SearchResult(hits, False, None, (), ())
+
     paths = [index.paths[i] for i in close]
     depth = 0
     while all(len(p) > depth for p in paths) and len({p[depth] for p in paths}) == 1:

@@ -22,7 +22,7 @@ from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputE
 from ..files import output_target, write_private
 from ..model import FIELD_KEYS, Flow, Outcome, Question
 from ..record import dumps
-from ..search import search
+from ..search import find
 from ..search_cache import load_index
 from ..spoken import spoken
 from ..terminal import is_terminal
@@ -101,9 +101,17 @@ class Wizard:
         query = text(self.io, "Soittajan omin sanoin (tyhjä palaa):")
         if not query.strip():
             return
-        hits = search(load_index(self.flow), query, 5)
+        result = find(load_index(self.flow), query, 5)
+        hits = result.hits
         if not hits:
             self.out.line("Ei osumia. Kokeile muita sanoja tai valitse listasta.", "warn")
+            return
+        if result.question is not None:  # unsure: ask the tree's question instead of guessing
+            if result.ambiguous:
+                self.out.line("Epävarma: osumat johtavat eri osoitteisiin. Kysy soittajalta:", "warn")
+            else:
+                self.out.line("Ei selvää osumaa: aloitetaan ylimmästä kysymyksestä.", "warn")
+            self.session.jump_to(result.question)
             return
         choices = []
         for hit in hits:

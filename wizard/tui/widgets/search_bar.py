@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ...describe import channel_line
 from ...model import Flow
-from ...search import SearchIndex, search
+from ...search import SearchIndex, find
 
 
 class SearchBar(Vertical):
@@ -24,7 +24,7 @@ class SearchBar(Vertical):
     ]
 
     class Opened(Message):
-        """An outcome was chosen from the hits."""
+        """An outcome was chosen from the hits (or, when the search is unsure, the question to ask)."""
 
         def __init__(self, outcome_id: str) -> None:
             super().__init__()
@@ -48,7 +48,12 @@ class SearchBar(Vertical):
     def update_hits(self, event: Input.Changed) -> None:
         hits_list = self.query_one("#search-hits", OptionList)
         hits_list.clear_options()
-        hits = search(self.index, event.value, 8)
+        result = find(self.index, event.value, 8)
+        hits = result.hits
+        if hits and result.question is not None:  # unsure: first offer the tree's question, not a guess
+            why = "epävarma, kysy soittajalta" if result.ambiguous else "ei selvää osumaa"
+            text = self.flow.questions[result.question].text
+            hits_list.add_option(Option(Content(f"? {text}  ({why})"), id=result.question))
         for hit in hits:
             outcome = self.flow.outcomes[hit.outcome]
             contact = self.flow.contact_of(outcome)
