@@ -362,3 +362,14 @@ async def test_browser_search_offers_the_separating_question_first(flow: Flow):
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.outcome.id == "sopimus_remontti"
+
+
+def test_wizard_back_from_the_hit_list_continues_the_call():
+    """'← Takaisin' in the hit list once came back as its own title and ended the call with exit 1."""
+    from .test_wizard import DOWN, ENTER, QUIT, drive, pick
+
+    keys = pick("Hae vapaalla") + "julkisivuremontti alkaa" + ENTER + DOWN * 20 + ENTER  # the last entry: back
+    code, out = drive(keys + pick("1") + pick("Eteläinen") + ENTER * 7 + QUIT)
+    assert code == 0, out
+    assert "unknown node" not in out
+    assert "etelainenvp.terapiasopimukset@kela.fi" in out

@@ -119,7 +119,7 @@ class Wizard:
             contact = self.flow.contact_of(outcome)
             choices.append((f"{outcome.title} → {channel_line(contact)}", hit.outcome))
         picked = select(self.io, "Valitse osuma:", choices, [(f"← {BACK}", None)])
-        if picked:
+        if picked in self.flow.outcomes:  # questionary returns the title for a None value: "← Takaisin"
             self.session.jump_to(picked)
             self.fields_asked = any(self.session.fields.values())
 
