@@ -186,6 +186,7 @@ def test_a_short_word_never_reaches_a_district_name(index, query):
         ("keskisen vakuutuspiirin terapiasopimus", "terapia_keskinen"),
         ("etelän vakuutuspiiri", "terapia_etelainen"),
         ("tulkin tilaus", "tulkkaus_tilaaminen"),  # tulkin ~ tulkki: a short stem's own inflection
+        ("ei koske kursseja, yleinen kysymys eläkkeistä", "chat"),  # eläkkeistä ~ eläke: a long ending
     ],
 )
 def test_names_and_short_words_still_reach_their_own_forms(index, query, outcome):

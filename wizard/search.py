@@ -228,7 +228,7 @@ def _same_word(query: str, word: str, name: bool) -> bool:
     if name:
         return False
     prefix = _common_prefix(query, word)
-    return len(word) > SHORT and len(query) - prefix <= 5 and len(word) - prefix <= 3  # callers inflect more
+    return len(word) > SHORT and len(query) - prefix <= 6 and len(word) - prefix <= 3  # callers inflect more
 
 
 @gc_paused
@@ -303,7 +303,7 @@ def build_index(flow: Flow) -> SearchIndex:
             put(own, outcome.topic, W_TITLE)
         else:  # a general outcome stands for all of its contact's topics, which its siblings name better
             for topic in contact.topics:
-                put(own, topic, W_PATH)
+                put(own, topic, W_CONTACT)
         for keyword in outcome.keywords:
             put(own, keyword, W_KEYWORD)
         put(own, outcome.title, W_TITLE)
