@@ -322,7 +322,7 @@ def test_wizard_free_text_asks_the_separating_question_when_unsure():
     assert code == 0
     assert "Epävarma" in out
     assert "kuntoutuspsykoterapeuttien_patevyydet@kela.fi" in out
-    assert "Valinnat: Kuntoutuspsykoterapia > Pätevöityminen" in out
+    assert "Polku: Kuntoutuspsykoterapia › Pätevöityminen" in out  # the path shown on screen
 
 
 def test_wizard_free_text_with_a_clear_hit_still_jumps_to_it():
