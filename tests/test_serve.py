@@ -413,6 +413,15 @@ def test_browser_search_save_eml_and_two_tabs(served: Served, tmp_path: Path):
             _wait_text(first, address)
             _press(first, "Enter")
             _wait_text(first, "sanottuna")  # the outcome's detail: the address as said aloud
+            # `a` copies the address through the browser's clipboard; `?` shows the help.
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.url)
+            _press(first, "a")
+            _wait_text(first, "Osoite kopioitu")
+            assert first.evaluate("navigator.clipboard.readText()") == address
+            _press(first, "?")
+            _wait_text(first, "Näppäimet")
+            _press(first, "Escape")
+            _wait_text(first, "sanottuna")  # back on the outcome
             # `s`, then Enter confirms the offered name; the browser downloads the file.
             downloads = []
             first.on("download", lambda download: downloads.append(download))
