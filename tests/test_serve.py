@@ -113,6 +113,13 @@ class Served:
             found[path.name] = data.get("outcome") or ""
         return found
 
+    def wait_autosaves(self, outcomes: list[str]) -> None:
+        """Wait until the live calls' autosaves hold `outcomes` (they may be written off the UI thread)."""
+        deadline = time.monotonic() + WAIT
+        while sorted(self.autosaves().values()) != sorted(outcomes) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sorted(self.autosaves().values()) == sorted(outcomes)
+
     def logged(self) -> list[tuple[str | None, str]]:
         path = self.home / "data" / "calls.sqlite3"
         if not path.exists():
@@ -214,7 +221,7 @@ async def test_protocol_search_save_download_and_close_tab_ends_the_call(served:
         tab = await _connect(http, served)
         phrase, outcome, address = REMONTTI
         await tab.open_outcome(phrase, address)
-        assert list(served.autosaves().values()) == [outcome]  # the call in progress is kept
+        served.wait_autosaves([outcome])  # the call in progress is kept
         await tab.send("s", then=f"{outcome}.eml")  # the file name dialog, a plain name
         await tab.send("\r", then="Ladataan selaimeen")
         key = await tab.delivery()
@@ -256,7 +263,7 @@ async def test_protocol_two_tabs_two_calls_and_a_dropped_connection_keeps_the_au
         await first.open_outcome(REMONTTI[0], REMONTTI[2])
         await second.open_outcome(TULKKI[0], TULKKI[2])
         # Each tab is its own call with its own autosave.
-        assert sorted(served.autosaves().values()) == sorted([REMONTTI[1], TULKKI[1]])
+        served.wait_autosaves([REMONTTI[1], TULKKI[1]])
         # The network drops (no close frame): both calls stay resumable, neither is logged.
         for tab in (first, second):
             sock = tab.ws.get_extra_info("socket")
@@ -282,6 +289,24 @@ async def test_protocol_hostile_frames_do_not_end_the_server(served: Served):
 # ---------------------------------------------------------------- the command
 
 
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("sopimus_remontti.eml", "sopimus_remontti.eml"),
+        ("/srv/../../etc/passwd", "passwd.eml"),  # a path means nothing in a web page: the last part
+        ("C:\\Users\\x\\luonnos", "luonnos.eml"),
+        ("puhelu 1; rm -rf.eml", "puhelu_1_rm_-rf.eml"),  # safe in a Content-Disposition header
+        ("...", "sopimus_remontti.eml"),
+        ("\r\nX-Header: 1", "X-Header_1.eml"),
+    ],
+)
+def test_download_names_are_plain_and_safe(typed: str, offered: str):
+    from wizard.web.deliver import download_name
+
+    assert download_name(typed, "sopimus_remontti.eml") == offered
+
+
+
 def _serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "wizard", "serve", *args],
@@ -300,6 +325,15 @@ def test_other_address_needs_an_explicit_flag():
     assert "Traceback" not in result.stderr
 
 
+def test_a_port_in_use_is_one_finnish_line():
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        result = _serve("--port", str(taken.getsockname()[1]))
+    assert result.returncode == 1
+    assert "Palvelinta ei voi käynnistää" in result.stderr
+    assert "palvelee" not in result.stdout  # it never claimed to be serving
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_bad_port_is_a_usage_error():
     result = _serve("--port", "70000")
     assert result.returncode == 2
@@ -311,6 +345,8 @@ def test_remote_address_with_flag_warns_in_finnish(monkeypatch, capsys):
     from wizard.web import server
 
     started = {}
+    # Nothing listens for real: neither the port check nor the server binds 0.0.0.0 here.
+    monkeypatch.setattr(socket, "create_server", lambda address: socket.socket())
     monkeypatch.setattr(server.KelaServer, "serve", lambda self, debug=False: started.update(host=self.host))
     assert main(["serve", "--host", "0.0.0.0", "--allow-remote", "--public-url", "https://ohjaus.example.fi/"]) == 0
     assert started == {"host": "0.0.0.0"}
@@ -454,7 +490,7 @@ def test_browser_search_save_eml_and_two_tabs(served: Served, tmp_path: Path):
             _wait_text(second, TULKKI[2])
             _press(second, "Enter")
             _wait_text(second, "sanottuna")
-            assert sorted(served.autosaves().values()) == sorted([outcome, TULKKI[1]])
+            served.wait_autosaves([outcome, TULKKI[1]])
             second.screenshot(path=str(ARTIFACTS / "serve-second-tab.png"))
             # Closing the tabs ends both calls as `q` would.
             second.close(run_before_unload=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import shlex
+import socket
 import sys
 from typing import Any
 
@@ -55,6 +56,11 @@ def run_server(args: Any) -> int:
                 "(127.0.0.1). Muu osoite vaatii lisäksi valitsimen --allow-remote ja tunnistavan välityspalvelimen."
             )
         sys.stderr.write(REMOTE_WARNING.format(host=host, port=port))
+    try:  # say it before the server prints that it is serving
+        socket.create_server((host.strip("[]"), port)).close()
+    except OSError as exc:
+        sys.stderr.write(f"Palvelinta ei voi käynnistää osoitteessa {host}:{port}: {exc.strerror or exc}\n")
+        return EXIT_PROBLEM
     display_host = f"[{host}]" if ":" in host else host
     public_url = args.public_url or f"http://{display_host}:{port}"
     server = KelaServer(tab_command(args), host=host, port=port, public_url=public_url.rstrip("/"))
