@@ -306,7 +306,6 @@ def test_download_names_are_plain_and_safe(typed: str, offered: str):
     assert download_name(typed, "sopimus_remontti.eml") == offered
 
 
-
 def _serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "wizard", "serve", *args],
