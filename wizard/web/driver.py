@@ -9,6 +9,8 @@ dropped connection gets only "quit", so the autosave stays for `--resume`.
 
 from __future__ import annotations
 
+import contextlib
+
 from textual import messages
 from textual.drivers.web_driver import WebDriver
 
@@ -19,7 +21,9 @@ class KelaWebDriver(WebDriver):
     def on_meta(self, packet_type: str, payload: dict[str, object]) -> None:
         if packet_type == END_CALL:
             # Runs on the driver's input thread: hand the work to the app's loop.
-            self._app.call_from_thread(self._end_call)
+            # RuntimeError: the app already ended (`q`, then the tab closed); nothing left to end.
+            with contextlib.suppress(RuntimeError):
+                self._app.call_from_thread(self._end_call)
             return
         super().on_meta(packet_type, payload)
 
