@@ -273,6 +273,22 @@ async def test_protocol_two_tabs_two_calls_and_a_dropped_connection_keeps_the_au
     assert served.logged() == []
 
 
+async def test_protocol_stopping_the_server_keeps_the_call(served: Served):
+    async with aiohttp.ClientSession() as http:
+        tab = await _connect(http, served)
+        await tab.open_outcome(REMONTTI[0], REMONTTI[2])
+        served.wait_autosaves([REMONTTI[1]])
+        tabs = _descendants(served.process.pid)
+        served.stop()  # Ctrl+C
+    assert served.process.returncode == 0
+    deadline = time.monotonic() + WAIT
+    while any(Path(f"/proc/{pid}").exists() for pid in tabs):  # no tab's process is left behind
+        assert time.monotonic() < deadline, "a tab's process outlived the server"
+        time.sleep(0.1)
+    assert list(served.autosaves().values()) == [REMONTTI[1]]  # resumable, not ended
+    assert served.logged() == []
+
+
 async def test_protocol_hostile_frames_do_not_end_the_server(served: Served):
     async with aiohttp.ClientSession() as http:
         ws = await http.ws_connect(f"{served.url.replace('http', 'ws')}/ws")
