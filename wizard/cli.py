@@ -225,9 +225,7 @@ def _final_draft(session, allow_personal_data: bool):
     try:
         return session.final_draft(allow_personal_data=allow_personal_data)
     except PersonalDataError as exc:
-        raise InputError(
-            f"{exc} Poista henkilötunnus tai anna --allow-personal-data."
-        ) from None
+        raise InputError(f"{exc} Poista henkilötunnus tai anna --allow-personal-data.") from None
 
 
 def _emit_draft(session, args: argparse.Namespace) -> int:
