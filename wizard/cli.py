@@ -418,6 +418,12 @@ def cmd_browse(args: argparse.Namespace) -> int:
     return run_browser(args)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.serve import run_server
+
+    return run_server(args)
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -477,6 +483,20 @@ def _args_wizard(p: argparse.ArgumentParser) -> None:
     _args_browse(p)
 
 
+def _args_serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="kuunneltava osoite (oletus 127.0.0.1: vain tämä kone)")
+    p.add_argument("--port", type=int, default=8000, help="portti (oletus 8000)")
+    p.add_argument(
+        "--public-url", metavar="URL", help="osoite, jonka käyttäjät avaavat, esim. välityspalvelimen takana"
+    )
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="pakollinen, jos --host ei ole tämä kone: palvelimessa ei ole omaa kirjautumista",
+    )
+    p.add_argument("--no-log", action="store_true", help="älä kirjaa puheluita puhelulokiin")
+
+
 def _args_stats(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", metavar="PVM", help="vain puhelut tästä päivästä alkaen (VVVV-KK-PP)")
     p.add_argument("--json", action="store_true", help="tulosta JSON")
@@ -499,6 +519,7 @@ COMMANDS = {
     "replay": ("luonnos tallenteesta uudelleen", _args_replay, cmd_replay),
     "wizard": ("ohjattu kysely puhelun aikana", _args_wizard, cmd_wizard),
     "browse": ("koko puun selain", _args_browse, cmd_browse),
+    "serve": ("selain verkkosivulla, jokainen välilehti oma puhelunsa", _args_serve, cmd_serve),
     "stats": ("puhelutilastot", _args_stats, cmd_stats),
     "graph": ("päätöspuu kaaviona", _args_graph, cmd_graph),
 }

@@ -71,8 +71,9 @@ class KelaApp(App[int]):
 
 def run_browser(args: Any) -> int:
     from ..locate import load_default
+    from ..web import web_driver_active
 
-    if not is_terminal():
+    if not is_terminal() and not web_driver_active():  # `serve` runs it in a web page
         sys.stderr.write(
             "kela-ohjaus browse tarvitsee päätteen. Skripteissä käytä: kela-ohjaus find, draft, replay, outcomes.\n"
         )

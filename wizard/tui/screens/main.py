@@ -218,14 +218,19 @@ class MainScreen(Screen[None]):
 
     @work
     async def save_file(self, title: str, suggested: str, content: bytes | str) -> None:
+        from ...web.deliver import deliver, in_web_page
         from .dialogs import ConfirmScreen, FileNameScreen
 
-        initial = str(Path(self.app.save_dir) / suggested)  # type: ignore[attr-defined]
+        web = in_web_page(self.app)  # `serve`: a download to the person's browser, nothing on the server
+        initial = suggested if web else str(Path(self.app.save_dir) / suggested)  # type: ignore[attr-defined]
         problem = ""
         while True:  # a name that cannot be used is asked again, saying why; Esc or an empty name gives up
             asked = f"{problem}\n{title}" if problem else title
             name = await self.app.push_screen_wait(FileNameScreen(asked, initial))
             if not name:
+                return
+            if web:
+                deliver(self.app, name, suggested, content)
                 return
             try:
                 path, exists = output_target(name)
