@@ -27,10 +27,13 @@ def word(rng: random.Random) -> str:
 def generate(directory: Path, nodes: int, seed: int = 1) -> tuple[Path, Path]:
     """Write contacts.toml and flow.toml with about `nodes` nodes (questions + outcomes)."""
     rng = random.Random(seed)
-    contacts = ['[meta]\nversion = "bench"\nallowed_email_domains = ["example.fi"]\n']
+    contacts = [
+        '[meta]\nversion = "bench"\nallowed_email_domains = ["example.fi"]\nsource = "B0"\n\n'
+        '[source.B0]\ntitle = "Bench"\nurl = "https://www.kela.fi/bench"\n'
+    ]
     for i in range(20):
         contacts.append(
-            f'[contact.c{i}]\nname = "Kontakti {i}"\nkind = "email"\naddress = "osoite{i}@example.fi"\n'
+            f'[contact.c{i}]\nname = "Kontakti {i}"\nkind = "email"\nsource = "B0"\naddress = "osoite{i}@example.fi"\n'
             f'handled_by = "Ryhmä {i}"\ntopics = ["{word(rng)} {word(rng)}", "{word(rng)}"]\n'
         )
     flow = ['[flow]\nid = "bench"\ntitle = "Bench"\nroot = "q0"\n']

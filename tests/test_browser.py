@@ -123,7 +123,7 @@ async def test_search_remontti_enter_lands_on_the_outcome(flow: Flow):
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.outcome.id == "sopimus_remontti"
-        assert [a.node for a in app.session.path] == ["aihe", "muut_aihe", "sopimusmuutos_aihe"]
+        assert [a.node for a in app.session.path] == ["aihe", "muut_aihe", "menettely", "sopimusmuutos_aihe"]
         assert "kuntoutus_sopimushallinta@kela.fi" in text_of(app, "draft")
         assert not app.screen.query_one("#search-bar").display  # the box closes
 

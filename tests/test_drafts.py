@@ -236,7 +236,10 @@ def test_body_is_what_the_provider_says_and_provenance_is_elsewhere(flow: Flow):
     msg = message_from_bytes(render_eml(draft), policy=default)
     header = " ".join(str(msg["X-Kela-Ohjaus"]).split())
     assert "kela-ohjaus" in header and f"tiedot {flow.data_version}" in header and "kuntoutus@0123456789ab" in header
-    assert "polku aihe:muut_palvelut muut_aihe:sopimusmuutokset sopimusmuutos_aihe:remontti" in header
+    assert (
+        "polku aihe:muut_palvelut muut_aihe:sopimusmuutokset menettely:sopimuskausi sopimusmuutos_aihe:remontti"
+        in header
+    )
     data = json.loads(render_json(draft))
     assert data["flow"]["data_version"] == flow.data_version and data["tool"].startswith("kela-ohjaus ")
     assert data["path"][0]["answer"] == "Muut kuntoutuspalvelut"

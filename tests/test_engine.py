@@ -75,6 +75,7 @@ def test_jump_to_fills_in_the_canonical_path(session: Session):
     assert [(a.node, a.option) for a in session.path] == [
         ("aihe", "muut_palvelut"),
         ("muut_aihe", "sopimusmuutokset"),
+        ("menettely", "sopimuskausi"),
         ("sopimusmuutos_aihe", "remontti"),
     ]
     assert session.via == "search"
@@ -93,7 +94,7 @@ def test_change_keeps_later_answers_that_still_apply(session: Session):
 
 
 def test_change_to_another_branch_asks_the_new_questions(session: Session):
-    walk(session, "muut_palvelut", "sopimusmuutokset", "remontti")
+    walk(session, "muut_palvelut", "sopimusmuutokset", "sopimuskausi", "remontti")
     session.change("aihe", "vaativa_terapiat")
     assert session.current_id == "vakuutuspiiri"
     assert [a.node for a in session.path] == ["aihe"]
@@ -102,7 +103,7 @@ def test_change_to_another_branch_asks_the_new_questions(session: Session):
 
 
 def test_back_forgets_dormant_answers(session: Session):
-    walk(session, "muut_palvelut", "sopimusmuutokset", "remontti")
+    walk(session, "muut_palvelut", "sopimusmuutokset", "sopimuskausi", "remontti")
     session.change("aihe", "vaativa_terapiat")
     session.back()
     session.choose("muut_palvelut")

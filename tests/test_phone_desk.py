@@ -88,7 +88,7 @@ def test_chat_hours_use_helsinki_time_from_utc(flow: Flow):
 def test_a_call_writes_one_row_without_field_values(flow: Flow, tmp_path: Path):
     db = tmp_path / "calls.sqlite3"
     session = Session(flow, clock=fixed_clock)
-    for option in ("muut_palvelut", "sopimusmuutokset", "remontti"):
+    for option in ("muut_palvelut", "sopimusmuutokset", "sopimuskausi", "remontti"):
         session.choose(option)
     secrets = {
         "provider": "Salainen Oy",
@@ -103,10 +103,10 @@ def test_a_call_writes_one_row_without_field_values(flow: Flow, tmp_path: Path):
         rows = conn.execute("SELECT path, outcome, channel, steps, via, ended FROM calls").fetchall()
     assert rows == [
         (
-            "aihe:muut_palvelut>muut_aihe:sopimusmuutokset>sopimusmuutos_aihe:remontti",
+            "aihe:muut_palvelut>muut_aihe:sopimusmuutokset>menettely:sopimuskausi>sopimusmuutos_aihe:remontti",
             "sopimus_remontti",
             "email",
-            3,
+            4,
             "steps",
             "finished",
         )

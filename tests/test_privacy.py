@@ -255,6 +255,8 @@ def test_kill_9_mid_call_then_resume_continues(tmp_path: Path):
         term.type("Muut", enter=True)
         term.wait_for("Mitä kuntoutuspalveluihin liittyvä asiasi koskee?")
         term.type("sopimuskauden", enter=True)
+        term.wait_for("Toimiiko palveluntuottaja sopimuskaudella")
+        term.type("Sopimuskausi", enter=True)
         term.wait_for("Mikä sopimuskauden aikainen muutos on kyseessä?")
         pid = term.program_pid()
         assert pid, "wizard process not found"

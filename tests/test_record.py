@@ -17,7 +17,7 @@ from .conftest import fixed_clock
 
 def _finished(flow: Flow) -> Session:
     session = Session(flow, clock=fixed_clock)
-    for option in ("muut_palvelut", "sopimusmuutokset", "laskuttaja"):
+    for option in ("muut_palvelut", "sopimusmuutokset", "sopimuskausi", "laskuttaja"):
         session.choose(option)
     session.set_field("provider", "Oy Esimerkki Ab")
     return session

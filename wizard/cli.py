@@ -340,6 +340,78 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return _emit_draft(session, args)
 
 
+# ---------------------------------------------------------------- audit
+
+
+def _read_page(path: str) -> str:
+    import os
+
+    from .errors import UsageError
+
+    if not os.path.exists(path):
+        raise UsageError(f"{path}: tiedostoa ei löydy (anna tallennettu Kelan sivu: teksti tai HTML)")
+    if os.path.isdir(path):
+        raise UsageError(f"{path}: on hakemisto, ei tallennettu sivu")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(8 * 1024 * 1024 + 1)
+    except OSError as exc:
+        raise UsageError(f"{path}: ei voi lukea: {exc.strerror or exc}") from None
+    if len(raw) > 8 * 1024 * 1024:
+        raise UsageError(f"{path}: yli 8 Mt: ei tallennettu sivu")
+    for encoding in ("utf-8-sig", "cp1252"):  # browsers save UTF-8; old Windows copies may be cp1252
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UsageError(f"{path}: ei tekstiä (ei UTF-8:aa): tallenna sivu selaimesta tekstinä tai HTML:nä")
+    if "\x00" in text or not text.strip():
+        raise UsageError(f"{path}: tyhjä tai ei tekstiä: tallenna sivu selaimesta tekstinä tai HTML:nä")
+    return text
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import audit, detect_source
+    from .describe import source_info
+    from .errors import EXIT_OK, EXIT_PROBLEM, UsageError
+    from .loader import load
+    from .locate import default_contacts, default_flows, flow_id_of
+
+    flows = default_flows()
+    flow_file = next((p for p in flows if flow_id_of(p) == args.flow), None) if args.flow else (flows or [None])[0]
+    if flow_file is None:
+        raise UsageError(f"tuntematon puu '{args.flow}'")
+    flow = load(flow_file, default_contacts())
+    page = _read_page(args.page)
+    sid = args.source or detect_source(flow, page)
+    if sid is None:
+        known = ", ".join(f"{s.id} ({s.title})" for s in flow.sources.values())
+        raise UsageError(f"{args.page}: sivua ei tunnistettu otsikosta; kerro mikä lähde se on: --source ID ({known})")
+    if sid not in flow.sources:
+        raise UsageError(f"--source: tuntematon lähde '{sid}' (lähteet: {', '.join(flow.sources)})")
+    found = audit(flow, default_contacts(), flow_file, page, sid)
+    if args.json:
+        _json(
+            {
+                "page": args.page,
+                "source": source_info(flow.sources[sid]),
+                "differences": [d._asdict() for d in found],
+            }
+        )
+    else:
+        for difference in found:
+            _out(str(difference))
+        title = flow.sources[sid].title
+        if found:
+            count = "1 ero" if len(found) == 1 else f"{len(found)} eroa"
+            _out(f"{count} sivun ja tietojen välillä (lähde {sid}: {title}).")
+        else:
+            _out(f"Ei eroja: sivun osoitteet, aiheet ja aukioloajat vastaavat tietoja (lähde {sid}: {title}).")
+    return EXIT_PROBLEM if found else EXIT_OK
+
+
 # ---------------------------------------------------------------- stats / graph
 
 
@@ -503,6 +575,12 @@ def _args_stats(p: argparse.ArgumentParser) -> None:
     p.add_argument("--clear", action="store_true", help="tyhjennä puheluloki")
 
 
+def _args_audit(p: argparse.ArgumentParser) -> None:
+    p.add_argument("page", metavar="SIVU", help="tallennettu Kelan sivu: sen teksti tai HTML")
+    p.add_argument("--source", metavar="TUNNUS", help="mikä lähde sivu on (oletus: tunnistetaan otsikosta)")
+    p.add_argument("--json", action="store_true", help="tulosta JSON")
+
+
 def _args_graph(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="kaavion muoto (oletus mermaid)"
@@ -521,6 +599,7 @@ COMMANDS = {
     "browse": ("koko puun selain", _args_browse, cmd_browse),
     "serve": ("selain verkkosivulla, jokainen välilehti oma puhelunsa", _args_serve, cmd_serve),
     "stats": ("puhelutilastot", _args_stats, cmd_stats),
+    "audit": ("vertaa tallennettua Kelan sivua tietoihin", _args_audit, cmd_audit),
     "graph": ("päätöspuu kaaviona", _args_graph, cmd_graph),
 }
 

@@ -17,12 +17,21 @@ import os
 
 from . import __version__
 from .digest import content_digest
-from .model import Contact, DraftTemplate, FieldSpec, Flow, Hours, Option, Outcome, Question
+from .model import Contact, DraftTemplate, FieldSpec, Flow, Hours, Option, Outcome, Question, Source
 from .paths import Paths
 
-FORMAT = 1
+FORMAT = 2
 # Code whose changes must invalidate the cache (stat only: reading them would cost).
-_SHAPERS = ("model.py", "loader.py", "paths.py", "digest.py", "search.py", "textnorm.py", "compiled.py")
+_SHAPERS = (
+    "model.py",
+    "loader.py",
+    "provenance.py",
+    "paths.py",
+    "digest.py",
+    "search.py",
+    "textnorm.py",
+    "compiled.py",
+)
 
 
 def _key(*blobs: bytes) -> str:
@@ -36,7 +45,9 @@ def _key(*blobs: bytes) -> str:
 
 def to_plain(flow: Flow) -> tuple:
     contacts = {cid: (*c[:9], tuple(c.hours) if c.hours else None, *c[10:]) for cid, c in flow.contacts.items()}
-    questions = {qid: (q.id, q.text, tuple(tuple(o) for o in q.options), q.help) for qid, q in flow.questions.items()}
+    questions = {
+        qid: (q.id, q.text, tuple(tuple(o) for o in q.options), q.help, q.source) for qid, q in flow.questions.items()
+    }
     return (
         flow.id,
         flow.title,
@@ -51,16 +62,21 @@ def to_plain(flow: Flow) -> tuple:
         flow.data_version,
         flow.paths.links,  # one link per node (see paths.py): linear in size
         flow.source,
+        {sid: tuple(s) for sid, s in flow.sources.items()},
+        flow.facts_source,
     )
 
 
 def from_plain(plain: tuple) -> Flow:
-    fid, title, root, questions, outcomes, contacts, say, draft, fields, content_hash, version, paths, source = plain
+    (fid, title, root, questions, outcomes, contacts, say, draft, fields, content_hash, version, paths, source) = plain[
+        :13
+    ]
+    sources, facts_source = plain[13:]
     return Flow(
         id=fid,
         title=title,
         root=root,
-        questions={k: Question(q[0], q[1], tuple(Option(*o) for o in q[2]), q[3]) for k, q in questions.items()},
+        questions={k: Question(q[0], q[1], tuple(Option(*o) for o in q[2]), *q[3:]) for k, q in questions.items()},
         outcomes={k: Outcome(*o) for k, o in outcomes.items()},
         contacts={k: Contact(*c[:9], Hours(*c[9]) if c[9] else None, *c[10:]) for k, c in contacts.items()},
         say=say,
@@ -70,6 +86,8 @@ def from_plain(plain: tuple) -> Flow:
         data_version=version,
         paths=Paths(paths),
         source=source,
+        sources={k: Source(*s) for k, s in sources.items()},
+        facts_source=facts_source,
     )
 
 

@@ -17,6 +17,7 @@ SHAPES = {
     "extranet": "Extranet",
     "contact-person": "yhteyshenkilö",
     "web": "www",
+    "self-service": "itsepalvelu",
 }
 # Fill colours per channel (light, so the black text stays readable when printed).
 COLOURS = {

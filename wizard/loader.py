@@ -54,7 +54,7 @@ _ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 DRAFT_NAMES = frozenset(
     {"greeting", "subject", "path", "data_version", "flow_id", "flow_hash", "topic", "outcome", "to", *DRAFT_FIELD_KEYS}
 )
-SAY_NAMES = frozenset({"address", "name", "handled_by", "hours", "topic", "url", "topics"})
+SAY_NAMES = frozenset({"address", "name", "handled_by", "hours", "topic", "url", "topics", "notes", "phone"})
 
 # Schema: key -> (type, required). `list` means list of non-empty strings.
 _STR, _LIST, _ANY_STR, _TABLES = "string", "list of strings", "text", "list of tables"
@@ -72,6 +72,11 @@ CONTACT_KEYS = {
     "topics": (_LIST, False),
     "notes": (_LIST, False),
     "missing": (_LIST, False),
+    # Provenance (checked in provenance.py): the page each fact comes from.
+    "phone": (_STR, False),
+    "source": (_STR, False),
+    "sources": ("table", False),
+    "in_source": ("table", False),
 }
 HOURS_KEYS = {
     "days": (_DAYS, True),
@@ -85,15 +90,18 @@ META_KEYS = {
     "version": (_STR, True),
     # Our policy, not Kela's: every address must be in one of these domains.
     "allowed_email_domains": (_LIST, True),
+    # The primary source: the flows' own texts come from it (see provenance.py).
+    "source": (_STR, False),
 }
-FLOW_KEYS = {"id": (_STR, True), "title": (_STR, True), "root": (_STR, True)}
-QUESTION_KEYS = {"text": (_STR, True), "help": (_STR, False), "option": (_TABLES, True)}
+FLOW_KEYS = {"id": (_STR, True), "title": (_STR, True), "root": (_STR, True), "source": (_STR, False)}
+QUESTION_KEYS = {"text": (_STR, True), "help": (_STR, False), "option": (_TABLES, True), "source": (_STR, False)}
 OPTION_KEYS = {
     "id": (_STR, True),
     "label": (_STR, True),
     "next": (_STR, True),
     "hint": (_STR, False),
     "keywords": (_LIST, False),
+    "source": (_STR, False),
 }
 OUTCOME_KEYS = {
     "title": (_STR, True),
@@ -101,6 +109,8 @@ OUTCOME_KEYS = {
     "subject": (_STR, True),
     "topic": (_STR, False),
     "keywords": (_LIST, False),
+    "source": (_STR, False),
+    "notice": (_STR, False),  # one of its contact's notes, said at this outcome
 }
 DRAFT_KEYS = {
     "subject": (_STR, True),
@@ -503,10 +513,11 @@ def _check_template(doc: _Doc, path: tuple, text: Any, allowed: frozenset[str], 
 def _load_contacts(doc: _Doc) -> tuple[dict[str, Contact], str] | None:
     """The contact directory, or None when it is too broken for flows to be checked against it."""
     for key in doc.data:
-        if key not in ("meta", "contact"):
-            hint = doc.did_you_mean(key, ("meta", "contact"))
+        if key not in ("meta", "contact", "source"):
+            hint = doc.did_you_mean(key, ("meta", "contact", "source"))
             doc.problem(
-                (key,), f"tuntematon päätason avain {_q(key)}{hint} yhteystietotiedostossa (sallitut: contact, meta)"
+                (key,),
+                f"tuntematon päätason avain {_q(key)}{hint} yhteystietotiedostossa (sallitut: contact, meta, source)",
             )
     meta = doc.table(doc.data.get("meta", {}), ("meta",), META_KEYS, "[meta]") or {}
     domains = _allowed_domains(doc, meta)
@@ -587,6 +598,10 @@ def _load_contacts(doc: _Doc) -> tuple[dict[str, Contact], str] | None:
             topics=_strings(table.get("topics")),
             notes=_strings(table.get("notes")),
             missing=_strings(table.get("missing")),
+            phone=table.get("phone") if isinstance(table.get("phone"), str) else None,
+            source=_text(table.get("source")),
+            field_sources=_field_sources(table.get("sources")),
+            in_source=_in_source(table.get("in_source")),
         )
         if len(doc.problems) == before:
             doubtful.discard(cid)
@@ -629,6 +644,18 @@ def _allowed_domains(doc: _Doc, meta: dict[str, Any]) -> frozenset[str] | None:
                 "esim. kela.fi",
             )
     return domains
+
+
+def _field_sources(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        return ()
+    return tuple((k, v) for k, v in value.items() if isinstance(v, str))
+
+
+def _in_source(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        return ()
+    return tuple((k, (v,) if isinstance(v, str) else _strings(v)) for k, v in value.items())
 
 
 def _valid_zone(name: str) -> bool:
@@ -700,6 +727,7 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact] | None) -> dict[str, 
                 _text(opt.get("next")),
                 _strings(opt.get("keywords")),
                 _text(opt.get("hint")),
+                _text(opt.get("source")),
             )
             if option.id and not _ID.fullmatch(option.id):
                 doc.problem((*opath, "id"), f"{_describe(opath)}: " + _bad_id(option.id))
@@ -713,7 +741,9 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact] | None) -> dict[str, 
             else:
                 seen[option.id] = i
             options.append(option)
-        questions[qid] = Question(qid, _text(table.get("text")), tuple(options), _text(table.get("help")))
+        questions[qid] = Question(
+            qid, _text(table.get("text")), tuple(options), _text(table.get("help")), _text(table.get("source"))
+        )
     for oid, value in raw_outcomes.items():
         path = ("outcome", oid)
         table = doc.table(value, path, OUTCOME_KEYS)
@@ -727,6 +757,8 @@ def _load_flow_doc(doc: _Doc, contacts: dict[str, Contact] | None) -> dict[str, 
             _text(table.get("subject")),
             topic if isinstance(topic, str) else None,
             _strings(table.get("keywords")),
+            _text(table.get("source")),
+            _text(table.get("notice")),
         )
         cid, topic = outcome.contact, outcome.topic
         if contacts is not None and cid and cid not in contacts:
@@ -947,6 +979,11 @@ def load(flow_file: os.PathLike | str, contacts_file: os.PathLike | str) -> Flow
     paths = _graph_checks(
         fdoc, _text(head.get("root")), parts["questions"], parts["outcomes"], known, parts["broken_edges"]
     )
+    sources, facts_source = {}, ""
+    if not problems and contacts is not None:  # provenance is checked on data that is otherwise sound
+        from .provenance import check_provenance
+
+        sources, facts_source = check_provenance(cdoc, fdoc, contacts, parts["questions"], parts["outcomes"])
     if problems or contacts is None:
         raise DataError(_in_file_order(problems, [contacts_file, flow_file]))
     return Flow(
@@ -963,6 +1000,8 @@ def load(flow_file: os.PathLike | str, contacts_file: os.PathLike | str) -> Flow
         data_version=version,
         source=str(flow_file),
         paths=paths,
+        sources=sources,
+        facts_source=facts_source,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-CHANNEL_KINDS = ("email", "phone", "chat", "extranet", "contact-person", "web")
+CHANNEL_KINDS = ("email", "phone", "chat", "extranet", "contact-person", "web", "self-service")
 # Field keys are a public contract (CLI `--field KEY=VALUE`, records, JSON).
 FIELD_KEYS = ("provider", "business_id", "contact", "phone", "email", "description", "notes")
 # Fields that end up in the e-mail; `notes` are the agent's own and stay private.
@@ -45,6 +45,10 @@ class Contact(
             "topics",
             "notes",
             "missing",
+            "phone",
+            "source",
+            "field_sources",
+            "in_source",
         ],
         defaults=(
             "",
@@ -54,6 +58,10 @@ class Contact(
             None,
             None,
             (),
+            (),
+            (),
+            None,
+            "",
             (),
             (),
         ),
@@ -73,14 +81,39 @@ class Contact(
     topics: tuple[str, ...]
     notes: tuple[str, ...]
     missing: tuple[str, ...]
+    phone: str | None
+    source: str  # id of the page every fact of this contact comes from...
+    field_sources: tuple[tuple[str, str], ...]  # ...unless a fact is named here: (field, source id)
+    # For a page whose facts are not in Finnish: (field, the page's own words behind each
+    # Finnish value of that field, in order), e.g. ("topics", ("the service language", ...)).
+    in_source: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def source_of(self, field: str) -> str:
+        """The source id of one fact (a field name such as 'phone' or 'topics')."""
+        for name, source in self.field_sources:
+            if name == field:
+                return source
+        return self.source
+
+
+class Source(namedtuple("Source", ["id", "title", "url", "copied", "note"], defaults=("", ""))):
+    """A page of Kela's that facts are copied from (data/contacts.toml [source.ID])."""
+
+    __slots__ = ()
+    id: str
+    title: str
+    url: str
+    copied: str  # YYYY-MM-DD the copy was taken, or "" when not recorded
+    note: str
 
 
 class Option(
     namedtuple(
         "Option",
-        ["id", "label", "next", "keywords", "hint"],
+        ["id", "label", "next", "keywords", "hint", "source"],
         defaults=(
             (),
+            "",
             "",
         ),
     )
@@ -91,14 +124,16 @@ class Option(
     next: str
     keywords: tuple[str, ...]
     hint: str  # shown after the label; not part of the breadcrumb
+    source: str  # source id of the label/hint when they state a fact ("" = the flow's source)
 
 
-class Question(namedtuple("Question", ["id", "text", "options", "help"], defaults=("",))):
+class Question(namedtuple("Question", ["id", "text", "options", "help", "source"], defaults=("", ""))):
     __slots__ = ()
     id: str
     text: str
     options: tuple[Option, ...]
     help: str
+    source: str  # source id of the help text ("" = the flow's source)
 
     def option(self, option_id: str) -> Option | None:
         for opt in self.options:
@@ -110,10 +145,12 @@ class Question(namedtuple("Question", ["id", "text", "options", "help"], default
 class Outcome(
     namedtuple(
         "Outcome",
-        ["id", "title", "contact", "subject", "topic", "keywords"],
+        ["id", "title", "contact", "subject", "topic", "keywords", "source", "notice"],
         defaults=(
             None,
             (),
+            "",
+            "",
         ),
     )
 ):
@@ -124,6 +161,8 @@ class Outcome(
     subject: str
     topic: str | None
     keywords: tuple[str, ...]
+    source: str  # "" = its contact's source
+    notice: str  # one of its contact's notes, said at this outcome ("" = none)
 
 
 class FieldSpec(namedtuple("FieldSpec", ["key", "label", "placeholder"])):
@@ -161,8 +200,10 @@ class Flow(
             "data_version",
             "paths",
             "source",
+            "sources",
+            "facts_source",
         ],
-        defaults=("",),
+        defaults=("", {}, ""),
     )
 ):
     """A validated decision tree with its contact directory."""
@@ -181,13 +222,19 @@ class Flow(
     data_version: str
     # Canonical path from the root to every node: ((question_id, option_id), ...).
     paths: dict[str, tuple[tuple[str, str], ...]]
-    source: str
+    source: str  # the flow file's path
+    sources: dict[str, Source]  # the pages facts come from, by id
+    facts_source: str  # source id of the flow's own texts (help, say scripts) unless one names another
 
     def node(self, node_id: str) -> Question | Outcome | None:
         return self.questions.get(node_id) or self.outcomes.get(node_id)
 
     def contact_of(self, outcome: Outcome) -> Contact:
         return self.contacts[outcome.contact]
+
+    def source_of(self, outcome: Outcome) -> Source | None:
+        """The page an outcome's facts come from (its own, else its contact's)."""
+        return self.sources.get(outcome.source or self.contact_of(outcome).source)
 
     def path_labels(self, node_id: str) -> list[str]:
         return [self.questions[q].option(o).label for q, o in self.paths.get(node_id, ())]  # type: ignore[union-attr]

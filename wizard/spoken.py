@@ -34,3 +34,16 @@ def spoken(address: str) -> str:
     if run:
         words.append(run)
     return " ".join(words)
+
+
+def spoken_phone(number: str) -> str:
+    """'020 692 235' -> 'nolla kaksi nolla, kuusi yhdeksän kaksi, kaksi kolme viisi'.
+
+    Finns read a phone number digit by digit, pausing between the groups as
+    written; a leading '+' is said 'plus'."""
+    groups = []
+    for group in number.split():
+        words = ["plus" if ch == "+" else _DIGITS[ch] for ch in group if ch == "+" or ch in _DIGITS]
+        if words:
+            groups.append(" ".join(words))
+    return ", ".join(groups)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import autosave
 from ..checks import check_field, find_personal_codes, personal_code_in_id, remove_personal_codes
-from ..describe import channel_line, open_info, say_lines
+from ..describe import channel_line, open_info, say_lines, source_lines
 from ..drafts import render_eml, render_mailto, render_text
 from ..engine import Session
 from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError
@@ -24,7 +24,7 @@ from ..model import FIELD_KEYS, Flow, Outcome, Question
 from ..record import dumps
 from ..search import find
 from ..search_cache import load_index
-from ..spoken import spoken
+from ..spoken import spoken, spoken_phone
 from ..terminal import is_terminal
 from .console import Console
 from .widgets import PromptIO, confirm, select, text
@@ -133,6 +133,11 @@ class Wizard:
         if contact.kind == "email":
             self.out.field("Sähköposti", contact.address or "", "address")
             self.out.field("Sanottuna", spoken(contact.address or ""))
+        elif contact.phone:
+            self.out.field("Puhelin", f"{contact.name} {contact.phone}", "address")
+            self.out.field("Sanottuna", spoken_phone(contact.phone))
+            if contact.hours_text:
+                self.out.field("Aukioloaika", contact.hours_text)
         else:
             self.out.field("Kanava", channel_line(contact), "address")
         self.out.field("Käsittelijä", contact.handled_by)
@@ -148,6 +153,8 @@ class Wizard:
         self.out.line("Kerro soittajalle:", "bold")
         for line in say_lines(self.flow, outcome):
             self.out.line(f"• {line}", indent=2)
+        for line in source_lines(self.flow, outcome):  # which Kela page the facts come from
+            self.out.line(line, "dim")
 
     def at_outcome(self, outcome: Outcome) -> str | None:
         contact = self.flow.contact_of(outcome)

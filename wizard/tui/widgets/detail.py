@@ -10,11 +10,11 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...describe import CHANNEL_NAMES, channel_line, open_info, say_lines
+from ...describe import CHANNEL_NAMES, channel_line, open_info, say_lines, source_lines
 from ...drafts import render_text
 from ...engine import Session
 from ...model import Outcome, Question
-from ...spoken import spoken
+from ...spoken import spoken, spoken_phone
 
 
 def plain(text: str) -> Content:
@@ -67,6 +67,8 @@ class NodeDetail(VerticalScroll):
         self._set("node-title", outcome.title)
         if contact.kind == "email" and contact.address:
             self._set("address", f"✉ {contact.address}\n  sanottuna: {spoken(contact.address)}")
+        elif contact.kind == "phone" and contact.phone:
+            self._set("address", f"☎ {channel_line(contact)}\n  sanottuna: {spoken_phone(contact.phone)}")
         else:
             self._set("address", f"{CHANNEL_NAMES[contact.kind]}: {channel_line(contact)}")
         card = [f"Käsittelijä: {contact.handled_by}"]
@@ -81,6 +83,7 @@ class NodeDetail(VerticalScroll):
         opened = open_info(contact, now)
         if opened:
             card.append(f"Aukiolo: {opened['text']}")
+        card += source_lines(flow, outcome)  # which Kela page the facts come from
         self._set("contact-card", "\n".join(card))
         self._set("say", "Kerro soittajalle:\n" + "\n".join(f"• {line}" for line in say_lines(flow, outcome)))
         if contact.kind == "email":

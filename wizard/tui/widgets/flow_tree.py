@@ -21,6 +21,7 @@ CHANNEL_MARKS_ASCII = {
     "extranet": "X",
     "contact-person": "H",
     "web": "W",
+    "self-service": "I",
 }
 
 Steps = tuple[tuple[str, str], ...]
