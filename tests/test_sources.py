@@ -307,3 +307,9 @@ def test_registration_held_out_phrasings(flow: Flow, capsys):
     assert n >= 10
     # Measured 8/12 and 10/12 with the BM25 ranking (9/12 before it); guarded just below.
     assert top1 / n >= 0.65 and top3 / n >= 0.8, misses
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "dot"])
+def test_the_diagram_draws_the_self_service_channel(capsys, fmt):
+    code, out, _ = run(capsys, "graph", "--format", fmt)
+    assert code == 0 and "rekisteri_itse" in out and "itsepalvelu" in out

@@ -27,6 +27,7 @@ COLOURS = {
     "extranet": "#e9d5ff",
     "contact-person": "#fecaca",
     "web": "#e5e7eb",
+    "self-service": "#fed7aa",
 }
 QUESTION_COLOUR = "#ffffff"
 FONT = "DejaVu Sans,Arial,sans-serif"  # one font for nodes, edges and legend
