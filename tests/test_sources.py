@@ -313,3 +313,13 @@ def test_registration_held_out_phrasings(flow: Flow, capsys):
 def test_the_diagram_draws_the_self_service_channel(capsys, fmt):
     code, out, _ = run(capsys, "graph", "--format", fmt)
     assert code == 0 and "rekisteri_itse" in out and "itsepalvelu" in out
+
+
+def test_every_channel_kind_has_a_name_a_mark_a_shape_and_a_colour():
+    from wizard.describe import CHANNEL_NAMES
+    from wizard.graph import COLOURS, SHAPES
+    from wizard.model import CHANNEL_KINDS
+    from wizard.tui.widgets.flow_tree import CHANNEL_MARKS_ASCII
+
+    for table in (CHANNEL_NAMES, SHAPES, COLOURS, CHANNEL_MARKS_ASCII):
+        assert set(CHANNEL_KINDS) <= set(table)
