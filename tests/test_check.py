@@ -136,7 +136,7 @@ def test_a_broken_contact_gives_no_follow_on_for_outcomes_pointing_at_it(capsys)
     assert code == 1
     assert [line for line in lines if LINE.match(line)] == [
         f"{BROKEN / 'contacts_unknown_kind.toml'}:14: yhteystieto 'line': kind 'fax' ei kelpaa "
-        "(sallitut: email, phone, chat, extranet, contact-person, web)"
+        "(sallitut: email, phone, chat, extranet, contact-person, web, self-service)"
     ]
 
 

@@ -243,7 +243,12 @@ def test_body_is_what_the_provider_says_and_provenance_is_elsewhere(flow: Flow):
     data = json.loads(render_json(draft))
     assert data["flow"]["data_version"] == flow.data_version and data["tool"].startswith("kela-ohjaus ")
     assert data["path"][0]["answer"] == "Muut kuntoutuspalvelut"
-    assert data["path_ids"] == ["aihe:muut_palvelut", "muut_aihe:sopimusmuutokset", "sopimusmuutos_aihe:remontti"]
+    assert data["path_ids"] == [
+        "aihe:muut_palvelut",
+        "muut_aihe:sopimusmuutokset",
+        "menettely:sopimuskausi",
+        "sopimusmuutos_aihe:remontti",
+    ]
 
 
 def test_record_keeps_the_tool_and_data_version(flow: Flow):
