@@ -44,6 +44,12 @@ def _quiet(pumps: list[MessagePump]) -> bool:
     return True
 
 
+def _key_of(character: str) -> str:
+    from textual.keys import _character_to_key
+
+    return character if character.isalnum() else _character_to_key(character)
+
+
 class KeyGate:
     def __init__(self, app: App) -> None:
         self.app = app
@@ -63,6 +69,14 @@ class KeyGate:
         if id(event) in self.released:
             self.released.discard(id(event))
             return False
+        if isinstance(event, events.Key) and event.key.startswith("alt+") and event.character:
+            # Esc and a letter typed within tmux's escape-time (500 ms by default)
+            # arrive as one "alt+letter". Nothing here is bound to Alt, and an
+            # agent's Esc must close the form, not turn into a letter typed in it.
+            self.backlog.extend([events.Key("escape", "\x1b"), events.Key(_key_of(event.character), event.character)])
+            self.idle.clear()
+            self._ensure_running()
+            return True
         if not self.backlog and self.idle.is_set():
             self.idle.clear()  # handled now; the next key waits until this one is done
             self._ensure_running()
