@@ -441,7 +441,7 @@ async def test_a_burst_across_tab_lands_in_the_right_fields(flow: Flow, size):
 async def test_keys_after_enter_in_the_search_reach_the_tree_not_the_box(flow: Flow):
     """The flaky tmux test's cause: `q` typed right after Enter went into the search box."""
     app = make_app(flow)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30)):
         post_keys(app, ["slash", *"laskuttaja", "enter", "q"])
         await app.keys_done()
         assert app.return_code == 0 and app.session.outcome.id == "sopimus_laskuttaja"

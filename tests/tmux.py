@@ -11,7 +11,6 @@ import time
 import uuid
 from pathlib import Path
 
-
 # Key names tmux understands; anything else passed to human()/burst() is text.
 TMUX_KEY_NAMES = frozenset({"Enter", "Tab", "BTab", "Escape", "BSpace", "Up", "Down", "Left", "Right", "C-q", "C-c"})
 

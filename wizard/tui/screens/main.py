@@ -39,7 +39,13 @@ class MainScreen(Screen[None]):
     # The key hints and the help screen (?) are both made from these bindings:
     # `description` is the short hint, `tooltip` the line in the help.
     BINDINGS = [
-        Binding("slash", "search", "Haku", key_display="/", tooltip="haku soittajan sanoin (Enter avaa, nuolet valitsevat, Esc sulkee)"),
+        Binding(
+            "slash",
+            "search",
+            "Haku",
+            key_display="/",
+            tooltip="haku soittajan sanoin (Enter avaa, nuolet valitsevat, Esc sulkee)",
+        ),
         Binding("enter", "open", "Avaa", key_display="Enter", tooltip="avaa puusta valittu kohta"),
         Binding("right", "open", "Avaa", show=False, tooltip="avaa puusta valittu kohta"),
         Binding("backspace,left", "back", "Takaisin", key_display="←", tooltip="takaisin polulla"),
@@ -226,8 +232,7 @@ class MainScreen(Screen[None]):
 
         names = ", ".join(self.flow.fields[k].label for k in keys)
         question = (
-            f"Kentässä {names} on henkilötunnus. Sitä ei pidä lähettää tavallisessa sähköpostissa. "
-            f"{doing} silti?"
+            f"Kentässä {names} on henkilötunnus. Sitä ei pidä lähettää tavallisessa sähköpostissa. {doing} silti?"
         )
         allowed = await self.app.push_screen_wait(ConfirmScreen(question, yes="Kyllä, henkilötunnuksen kanssa"))
         if not allowed:

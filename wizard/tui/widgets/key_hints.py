@@ -75,10 +75,10 @@ class KeyHints(Widget):
         extra: list[Binding] = []
         for active in screen.active_bindings.values():
             binding = active.binding
-            if active.node is not screen and active.node is not self.app and binding.show:
-                if binding.action not in seen:
-                    seen.add(binding.action)
-                    extra.append(binding)
+            own_node = active.node is not screen and active.node is not self.app
+            if own_node and binding.show and binding.action not in seen:
+                seen.add(binding.action)
+                extra.append(binding)
         live = extra + own
         if live != self.bindings:
             self.bindings = live
