@@ -19,6 +19,7 @@ from textual import events, messages
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
+    from textual.widget import Widget
 
 ROUND_LIMIT = 200  # safety: a pump that never answers must not freeze the keyboard
 
@@ -44,6 +45,10 @@ def _quiet(pumps: list[MessagePump]) -> bool:
     return True
 
 
+def _is_text(event: events.Event) -> bool:
+    return isinstance(event, events.Key) and event.is_printable and len(event.character or "") == 1
+
+
 def _key_of(character: str) -> str:
     from textual.keys import _character_to_key
 
@@ -56,6 +61,7 @@ class KeyGate:
         self.backlog: deque[events.Event] = deque()
         self.released: set[int] = set()  # ids of events let through by the gate
         self.task: asyncio.Task[None] | None = None
+        self.text_field: Widget | None = None  # the Input the last key was typed into
         # Set when everything the keys so far caused has been handled; a key
         # arriving then is handled at once, as Textual would.
         self.idle = asyncio.Event()
@@ -68,6 +74,7 @@ class KeyGate:
         """Called for every key/paste the app receives; True when the gate keeps it for later."""
         if id(event) in self.released:
             self.released.discard(id(event))
+            self._note(event)
             return False
         if isinstance(event, events.Key) and event.key.startswith("alt+") and event.character:
             # Esc and a letter typed within tmux's escape-time (500 ms by default)
@@ -77,14 +84,33 @@ class KeyGate:
             self.idle.clear()
             self._ensure_running()
             return True
-        if not self.backlog and self.idle.is_set():
+        if not self.backlog and (self.idle.is_set() or self._more_text(event)):
             self.idle.clear()  # handled now; the next key waits until this one is done
             self._ensure_running()
+            self._note(event)
             return False
         self.backlog.append(event)
         self.idle.clear()
         self._ensure_running()
         return True
+
+    def _more_text(self, event: events.Event) -> bool:
+        """A letter for the text field that took the previous key, a letter too: no need to wait.
+
+        Letters typed into a field cannot move focus or open anything, so the
+        field that took the previous one takes this one. Only keys that can
+        (Tab, Enter, Esc, shortcuts outside a field) wait for what came before.
+        Typing stays as fast as the terminal delivers it.
+        """
+        focused = self.app.focused
+        return self.text_field is not None and focused is self.text_field and _is_text(event)
+
+    def _note(self, event: events.Event) -> None:
+        """Remember whether this key went, as text, into the focused text field."""
+        from textual.widgets import Input
+
+        focused = self.app.focused
+        self.text_field = focused if isinstance(focused, Input) and _is_text(event) else None
 
     def _ensure_running(self) -> None:
         # One task only: two waiting side by side would each see the other's

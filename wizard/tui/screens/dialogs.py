@@ -25,7 +25,7 @@ class FileNameScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Static(Content(self.title_text), classes="dialog-title")
             yield Input(value=self.suggested, id="file-name")
             yield Label(Content("Enter tallentaa, Esc peruuttaa"), classes="dialog-hint")
 
@@ -49,7 +49,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Label(Content(self.question), classes="dialog-title")
+            yield Static(Content(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Ei", id="no", variant="primary")
                 yield Button(self.yes, id="yes", variant="error")
@@ -77,7 +77,7 @@ class CopyFallbackScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog copy-fallback"):
-            yield Label(
+            yield Static(
                 Content(
                     f"{self.what}: pääte pyydettiin kopioimaan (OSC 52), mutta kopioitumista ei voi varmistaa "
                     "eikä leikepöytäohjelmaa löytynyt. Valitse teksti alta tai tallenna se tiedostoon."
