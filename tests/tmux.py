@@ -11,6 +11,9 @@ import time
 import uuid
 from pathlib import Path
 
+# Key names tmux understands; anything else passed to human()/burst() is text.
+TMUX_KEY_NAMES = frozenset({"Enter", "Tab", "BTab", "Escape", "BSpace", "Up", "Down", "Left", "Right", "C-q", "C-c"})
+
 
 class Tmux:
     def __init__(self, argv: list[str], home: Path, width: int = 100, height: int = 32) -> None:
@@ -18,7 +21,10 @@ class Tmux:
         self.status = home / "exit-status"
         command = " ".join(shlex.quote(a) for a in [sys.executable, *argv])
         self.shell = (
-            f"KELA_OHJAUS_HOME={shlex.quote(str(home))} {command}; echo $? > {shlex.quote(str(self.status))}; sleep 60"
+            # PYTHONSAFEPATH: `-m wizard` must import this checkout, never a `wizard`
+            # directory that happens to sit in the pane's working directory.
+            f"KELA_OHJAUS_HOME={shlex.quote(str(home))} PYTHONSAFEPATH=1 {command}; "
+            f"echo $? > {shlex.quote(str(self.status))}; sleep 60"
         )
         self.width, self.height = width, height
         self.tmux = shutil.which("tmux") or "/usr/bin/tmux"
@@ -37,6 +43,8 @@ class Tmux:
                 str(self.width),
                 "-y",
                 str(self.height),
+                "-c",  # files the program saves land in the test's home
+                str(self.status.parent),
                 self.shell,
             ],
             check=True,
@@ -69,6 +77,25 @@ class Tmux:
             time.sleep(0.02)
         if enter:
             self.keys("Enter")
+
+    def human(self, *keys: str) -> None:
+        """Keys at 20 ms each: a tmux key name ("Tab", "Escape", "C-q") or literal text."""
+        for key in keys:
+            if key in TMUX_KEY_NAMES:
+                self.keys(key)
+                time.sleep(0.02)
+            else:
+                self.type(key)
+
+    def burst(self, *keys: str) -> None:
+        """All keys from one tmux command, written to the terminal back to back (a fast burst)."""
+        command: list[str] = [self.tmux]
+        for key in keys:
+            if len(command) > 1:
+                command.append(";")
+            literal = [] if key in TMUX_KEY_NAMES else ["-l"]
+            command.extend(["send-keys", "-t", self.name, *literal, key])
+        subprocess.run(command, check=True)
 
     def wait_for(self, text: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout

@@ -1,4 +1,11 @@
-"""The desktop around the terminal: the clipboard and the mail program."""
+"""The desktop around the terminal: the clipboard and the mail program.
+
+The one clipboard module of both front ends. `copy` reports a copy only when
+a clipboard tool took the text and exited 0. An OSC 52 escape sequence (what
+Textual's copy_to_clipboard writes) is never reported as a copy: the terminal
+or tmux may silently ignore it (tmux's default `set-clipboard external` does),
+so the browser says the terminal was asked and shows the text instead.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +21,18 @@ _TOOLS = (
     (["xsel", "--clipboard", "--input"], "DISPLAY"),
     (["pbcopy"], None),
     (["clip.exe"], None),
+    # Inside tmux without a desktop clipboard: tmux's own paste buffer (-w also
+    # forwards it to the outer terminal's clipboard when tmux allows it).
+    (["tmux", "load-buffer", "-w", "-"], "TMUX"),
 )
+
+# Where each tool puts the text, for the message the user reads.
+_PLACES = {"tmux": "tmuxin liitepuskuriin (liitä: Ctrl+B ])"}
+
+
+def copied_to(tool: str) -> str:
+    """Finnish: where the text went, e.g. "leikepöydälle (xclip)"."""
+    return _PLACES.get(tool, f"leikepöydälle ({tool})")
 
 
 def copy(text: str) -> str | None:

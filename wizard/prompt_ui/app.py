@@ -213,9 +213,11 @@ class Wizard:
     def draft_action(self, action: str) -> None:
         draft = self.session.draft()
         if action == "copy":
+            from ..clipboard import copied_to
+
             tool = self.copy(render_text(draft)) if self.copy else None
             if tool:
-                self.out.line(f"Kopioitu leikepöydälle ({tool}).", "address")
+                self.out.line(f"Kopioitu {copied_to(tool)}.", "address")
             else:
                 self.out.line("Leikepöytää ei ole käytettävissä: tallenna tai tulosta luonnos.", "warn")
         elif action == "eml":

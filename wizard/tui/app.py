@@ -7,7 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
 
 from .. import autosave
 from ..engine import Session
@@ -15,9 +17,14 @@ from ..errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from ..search_cache import load_index
 from ..terminal import is_terminal
 from .commands import OutcomeSearch
+from .keygate import KeyGate
 from .screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.screen import Screen
+
     from ..search import SearchIndex
 
 
@@ -26,6 +33,14 @@ class KelaApp(App[int]):
     TITLE = "kela-ohjaus"
     COMMANDS = App.COMMANDS | {OutcomeSearch}
     ENABLE_COMMAND_PALETTE = True
+    # Textual's own bindings with Finnish labels. q, Ctrl+Q and Ctrl+C all end
+    # the call the same way (logged, autosave cleared): Ctrl+C does not copy
+    # here, and Textual's English "press ctrl+q to quit" notice never shows.
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Lopeta", show=False, priority=True),
+        Binding("ctrl+c", "quit", "Lopeta", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "Komennot", show=False, priority=True),
+    ]
 
     def __init__(
         self,
@@ -38,6 +53,22 @@ class KelaApp(App[int]):
         self.save_dir = str(save_dir)
         self.on_finish = on_finish or (lambda session, how: None)
         self.crash: BaseException | None = None
+        self.key_gate = KeyGate(self)
+        self.quitting = False
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes wait until what the previous key started is finished,
+        # so each reaches the widget that has focus at its place in the sequence.
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.key_gate.hold(event):
+            return
+        await super().on_event(event)
+
+    def on_mount(self) -> None:
+        self.key_gate.start()
+
+    async def keys_done(self) -> None:
+        """Wait until every key received so far has been handled (for tests and probes)."""
+        await self.key_gate.idle.wait()
 
     @property
     def index(self) -> SearchIndex:
@@ -51,6 +82,32 @@ class KelaApp(App[int]):
         autosave.save(self.session)
         self.crash = self._exception
         self._close_messages_no_wait()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Textual's defaults are in English (Keys, Quit, Screenshot, Theme).
+        yield SystemCommand("Ohje", "Näppäimet ja mitä ne tekevät", self.action_help)
+        yield SystemCommand("Teema", "Vaihda värimaailma", self.action_change_theme)
+        yield SystemCommand("Lopeta", "Lopeta puhelu ja ohjelma", self.action_quit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = "Hae kohdetta soittajan sanoin tai komentoa…"
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def action_help(self) -> None:
+        from .screens.dialogs import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(MainScreen.BINDINGS))
+
+    async def action_quit(self) -> None:
+        """q, Ctrl+Q and Ctrl+C: log the call, clear its autosave, exit 0."""
+        if not self.quitting:  # a second q typed before the exit must not log the call twice
+            self.quitting = True
+            self.finish_call()
+        self.exit(0)
 
     def get_default_screen(self) -> MainScreen:
         # The main screen is the first screen itself: no empty default screen

@@ -1,14 +1,16 @@
-"""Small modal dialogs: ask a file name, confirm an overwrite, show help."""
+"""Small modal dialogs: ask a file name, confirm (default No), show text to copy, show help."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+from ..widgets.key_hints import binding_keys
 
 
 class FileNameScreen(ModalScreen[str | None]):
@@ -23,7 +25,7 @@ class FileNameScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Static(Content(self.title_text), classes="dialog-title")
             yield Input(value=self.suggested, id="file-name")
             yield Label(Content("Enter tallentaa, Esc peruuttaa"), classes="dialog-hint")
 
@@ -36,18 +38,24 @@ class FileNameScreen(ModalScreen[str | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "answer(False)", "Ei"), Binding("y,k", "answer(True)", "Kyllä")]
+    """A yes/no question whose default is No: Enter on the focused "Ei" and Esc both say no."""
 
-    def __init__(self, question: str) -> None:
+    BINDINGS = [Binding("escape,n,e", "answer(False)", "Ei"), Binding("y,k", "answer(True)", "Kyllä")]
+
+    def __init__(self, question: str, yes: str = "Kyllä, korvaa") -> None:
         super().__init__()
         self.question = question
+        self.yes = yes
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(Content(self.question), classes="dialog-title")
+        with VerticalScroll(classes="dialog"):
+            yield Static(Content(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Ei", id="no", variant="primary")
-                yield Button("Kyllä, korvaa", id="yes", variant="error")
+                yield Button(self.yes, id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -57,28 +65,71 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
-HELP = """\
-Näppäimet
+class CopyFallbackScreen(ModalScreen[bool]):
+    """No clipboard tool confirmed the copy: show the text to select, or save it (True)."""
 
-  /          haku soittajan sanoin (Enter avaa, nuolet valitsevat, Esc sulkee)
-  Ctrl+P     komentopaletti: sama haku
-  Enter, →   avaa valittu kohta puusta
-  Backspace, ←   takaisin polulla
-  c          kopioi luonnos       a   kopioi osoite
-  e          muokkaa viestin tietoja (luonnos päivittyy heti)
-  s          tallenna .eml        r   tallenna tallenne (.toml)
-  n          uusi puhelu          ?   tämä ohje
-  q          lopeta
+    BINDINGS = [Binding("escape", "dismiss(False)", "Sulje"), Binding("ctrl+s", "dismiss(True)", "Tallenna")]
 
-Tiedot ovat Kelan sivulta "Kuntoutuksen yhteystiedot kuntoutuksen palveluntuottajille".
-Missä sivu ei kerro puhelinnumeroa tai osoitetta, tämä työkalu ei keksi sellaista.
-"""
+    def __init__(self, what: str, text: str) -> None:
+        super().__init__()
+        self.what = what
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog copy-fallback"):
+            yield Static(
+                Content(
+                    f"{self.what}: pääte pyydettiin kopioimaan (OSC 52), mutta kopioitumista ei voi varmistaa "
+                    "eikä leikepöytäohjelmaa löytynyt. Valitse teksti alta tai tallenna se tiedostoon."
+                ),
+                classes="dialog-title",
+            )
+            yield TextArea(self.text, read_only=True, id="copy-text", soft_wrap=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Sulje", id="close", variant="primary")
+                yield Button("Tallenna tiedostoon", id="save")
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "save")
+
+
+def help_text(screen_bindings: list[Binding]) -> str:
+    """The help, made from the bindings themselves (tooltip = the help line)."""
+    from ..app import KelaApp
+    from ..widgets.fields_form import FieldsForm
+    from ..widgets.search_bar import SearchBar
+
+    groups = [
+        ("Näppäimet", screen_bindings),
+        ("Haussa", SearchBar.BINDINGS),
+        ("Tietolomakkeessa", FieldsForm.BINDINGS),
+        ("Aina", KelaApp.BINDINGS),
+    ]
+    lines: list[str] = []
+    for title, bindings in groups:
+        rows: dict[str, list[str]] = {}  # help line -> keys, so "Enter, →" share one row
+        for binding in bindings:
+            if isinstance(binding, Binding):
+                rows.setdefault(binding.tooltip or binding.description, []).append(binding_keys(binding))
+        lines.append(title)
+        for text, keys in rows.items():
+            shown = f"{keys[0]}–{keys[-1]}" if len(keys) > 2 and all(k.isdigit() for k in keys) else ", ".join(keys)
+            lines.append(f"  {shown:<16} {text}")
+        lines.append("")
+    lines.append('Tiedot ovat Kelan sivulta "Kuntoutuksen yhteystiedot kuntoutuksen palveluntuottajille".')
+    lines.append("Missä sivu ei kerro puhelinnumeroa tai osoitetta, tämä työkalu ei keksi sellaista.")
+    return "\n".join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Sulje")]
 
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self.bindings = bindings
+
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog help"):
-            yield Static(Content(HELP))
-            yield Label(Content("Esc sulkee"), classes="dialog-hint")
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Content(help_text(self.bindings)))
+            yield Label(Content("Esc sulkee, nuolet vierittävät"), classes="dialog-hint")

@@ -12,17 +12,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from ... import autosave
+from ...checks import personal_data_fields
 from ...drafts import render_eml, render_text
 from ...engine import Session
 from ...errors import InputError
 from ...files import output_target, write_private
-from ...model import Outcome
+from ...model import Outcome, Question
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
+from ..widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from ..widgets.fields_form import FieldsForm
@@ -34,19 +36,31 @@ NARROW_BELOW = 80  # columns
 
 class MainScreen(Screen[None]):
     AUTO_FOCUS = "#tree"
+    # The key hints and the help screen (?) are both made from these bindings:
+    # `description` is the short hint, `tooltip` the line in the help.
     BINDINGS = [
-        # Short descriptions: all of them fit in the Footer at 80 columns.
-        Binding("slash", "search", "Haku", key_display="/"),
-        Binding("right", "open", "Avaa", show=False),
-        Binding("backspace,left", "back", "Takaisin", key_display="←"),
-        Binding("c", "copy_draft", "Kopioi"),
-        Binding("a", "copy_address", "Osoite"),
-        Binding("e", "edit_fields", "Tiedot"),
-        Binding("s", "save_eml", ".eml"),
-        Binding("r", "save_record", "Tallenne"),
-        Binding("n", "new_call", "Uusi"),
-        Binding("question_mark", "help", "Ohje", key_display="?"),
-        Binding("q", "quit", "Lopeta"),
+        Binding(
+            "slash",
+            "search",
+            "Haku",
+            key_display="/",
+            tooltip="haku soittajan sanoin (Enter avaa, nuolet valitsevat, Esc sulkee)",
+        ),
+        Binding("enter", "open", "Avaa", key_display="Enter", tooltip="avaa puusta valittu kohta"),
+        Binding("right", "open", "Avaa", show=False, tooltip="avaa puusta valittu kohta"),
+        Binding("backspace,left", "back", "Takaisin", key_display="←", tooltip="takaisin polulla"),
+        *(
+            Binding(str(n), f"option({n})", f"Vaihtoehto {n}", show=False, tooltip="avaa oikealla numeroitu vaihtoehto")
+            for n in range(1, 10)
+        ),
+        Binding("c", "copy_draft", "Kopioi", tooltip="kopioi luonnos"),
+        Binding("a", "copy_address", "Osoite", tooltip="kopioi osoite"),
+        Binding("e", "edit_fields", "Tiedot", tooltip="muokkaa viestin tietoja (luonnos päivittyy heti, Esc sulkee)"),
+        Binding("s", "save_eml", ".eml", tooltip="tallenna luonnos .eml-tiedostoksi"),
+        Binding("r", "save_record", "Tallenne", tooltip="tallenna puhelun tallenne (.toml)"),
+        Binding("n", "new_call", "Uusi", tooltip="uusi puhelu (kysyy ensin, jos puhelussa on vastauksia tai tietoja)"),
+        Binding("question_mark", "help", "Ohje", key_display="?", tooltip="tämä ohje"),
+        Binding("q", "quit", "Lopeta", tooltip="lopeta (myös Ctrl+Q ja Ctrl+C): puhelu kirjataan"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -64,7 +78,7 @@ class MainScreen(Screen[None]):
             yield FlowTree(self.flow, id="tree")
             with Vertical(id="right"):
                 yield NodeDetail(id="detail")
-        yield Footer()
+        yield KeyHints(self.BINDINGS, id="key-hints")
 
     def on_resize(self, event: events.Resize) -> None:
         # Below 80 columns the detail moves under the tree (see app.tcss). Not
@@ -82,7 +96,8 @@ class MainScreen(Screen[None]):
         # Keys typed ahead while the screen is still being built wait for it
         # (disabled, not lost to an error): the widgets they act on exist only
         # after mount.
-        return self.shown
+        # None: shown in the hints but not run yet.
+        return True if self.shown else None
 
     # ------------------------------------------------------------ engine -> view
     def refresh_view(self) -> None:
@@ -119,6 +134,15 @@ class MainScreen(Screen[None]):
     @on(FlowTree.OpenRequested)
     def action_open(self) -> None:
         self._open(self.query_one(FlowTree).cursor_node, expand=True)
+
+    def action_option(self, number: int) -> None:
+        """1–9: open the option with that number in the right-hand list."""
+        question = self.session.current
+        if not isinstance(question, Question) or not 1 <= number <= len(question.options):
+            return
+        option = question.options[number - 1]
+        self.session.follow((*self.session.steps, (question.id, option.id)))
+        self.opened()
 
     @on(FlowTree.BackRequested)
     def action_back(self) -> None:
@@ -158,20 +182,26 @@ class MainScreen(Screen[None]):
         self.opened()
 
     # ------------------------------------------------------------ fields
+    # The form is hidden, not removed, when closed: what was typed (an invalid
+    # Y-tunnus included, with its error) is still there when it is reopened.
     async def action_edit_fields(self) -> None:
         if not self.query("#fields-form"):
             from ..widgets.fields_form import FieldsForm
 
             form = FieldsForm(self.flow, dict(self.session.fields), id="fields-form")
             await self.query_one("#right").mount(form, before=0)
-        self.query_one("#fields-form").focus_first()  # type: ignore[attr-defined]
+        form = self.query_one("#fields-form")
+        form.display = True
+        self.add_class("-editing")
+        form.focus_first()  # type: ignore[attr-defined]
 
     def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
         self.session.set_field(event.key, event.value)
         self.refresh_view()
 
     def on_fields_form_closed(self) -> None:
-        self.query("#fields-form").remove()  # a second Esc may arrive after the first removed it
+        self.query("#fields-form").set(display=False)
+        self.remove_class("-editing")
         self.query_one(FlowTree).focus()
 
     # ------------------------------------------------------------ draft actions
@@ -193,31 +223,67 @@ class MainScreen(Screen[None]):
             return None
         return draft
 
-    def action_copy_draft(self) -> None:
-        draft = self._email_draft()
-        if draft:
-            self.app.copy_to_clipboard(render_text(draft))
-            self.notify("Luonnos kopioitu leikepöydälle.", markup=False)
+    async def _personal_data_allowed(self, doing: str) -> bool:
+        """The CLI's rule: a henkilötunnus leaves only after an explicit yes (default No)."""
+        keys = personal_data_fields(self.session.fields)
+        if not keys:
+            return True
+        from .dialogs import ConfirmScreen
 
-    def action_copy_address(self) -> None:
+        names = ", ".join(self.flow.fields[k].label for k in keys)
+        question = (
+            f"Kentässä {names} on henkilötunnus. Sitä ei pidä lähettää tavallisessa sähköpostissa. {doing} silti?"
+        )
+        allowed = await self.app.push_screen_wait(ConfirmScreen(question, yes="Kyllä, henkilötunnuksen kanssa"))
+        if not allowed:
+            self.notify("Peruttu. Poista henkilötunnus lomakkeessa (e).", markup=False)
+        return bool(allowed)
+
+    @work(group="draft-action")
+    async def action_copy_draft(self) -> None:
+        draft = self._email_draft()
+        if draft and await self._personal_data_allowed("Kopioidaanko luonnos"):
+            await self._copy(render_text(draft), "Luonnos", f"{draft.outcome}.txt")
+
+    @work(group="draft-action")
+    async def action_copy_address(self) -> None:
+        # Only Kela's address: no field value, so no henkilötunnus question.
         draft = self._email_draft()
         if draft and draft.to:
-            self.app.copy_to_clipboard(draft.to)
-            self.notify(f"Osoite kopioitu: {draft.to}", markup=False)
+            await self._copy(draft.to, f"Osoite {draft.to}", "osoite.txt")
 
-    def action_save_eml(self) -> None:
+    async def _copy(self, text: str, what: str, suggested: str) -> None:
+        """Say "kopioitu" only when a clipboard tool confirmed it; otherwise offer the text itself."""
+        import asyncio
+
+        from ... import clipboard
+
+        tool = await asyncio.to_thread(clipboard.copy, text)
+        if tool:
+            self.notify(f"{what} kopioitu {clipboard.copied_to(tool)}.", markup=False)
+            return
+        from .dialogs import CopyFallbackScreen
+
+        self.app.copy_to_clipboard(text)  # OSC 52: the terminal may or may not honour it
+        save = await self.app.push_screen_wait(CopyFallbackScreen(what, text))
+        if save:
+            await self._save(f"Tallenna {what.split()[0].lower()} tiedostoon", suggested, text)
+
+    @work(group="draft-action")
+    async def action_save_eml(self) -> None:
         draft = self._email_draft()
-        if draft:
-            self.save_file("Tallenna luonnos (.eml)", f"{draft.outcome}.eml", render_eml(draft))
+        if draft and await self._personal_data_allowed("Tallennetaanko luonnos"):
+            await self._save("Tallenna luonnos (.eml)", f"{draft.outcome}.eml", render_eml(draft))
 
-    def action_save_record(self) -> None:
-        if self._outcome():
+    @work(group="draft-action")
+    async def action_save_record(self) -> None:
+        outcome = self._outcome()
+        if outcome and await self._personal_data_allowed("Tallennetaanko tallenne"):
             from ...record import dumps
 
-            self.save_file("Tallenna tallenne (.toml)", f"{self.session.outcome.id}.toml", dumps(self.session))  # type: ignore[union-attr]
+            await self._save("Tallenna tallenne (.toml)", f"{outcome.id}.toml", dumps(self.session))
 
-    @work
-    async def save_file(self, title: str, suggested: str, content: bytes | str) -> None:
+    async def _save(self, title: str, suggested: str, content: bytes | str) -> None:
         from ...web.deliver import deliver, in_web_page
         from .dialogs import ConfirmScreen, FileNameScreen
 
@@ -252,18 +318,36 @@ class MainScreen(Screen[None]):
             return
 
     # ------------------------------------------------------------ call
-    def action_new_call(self) -> None:
+    @work(group="new-call")
+    async def action_new_call(self) -> None:
+        if self.session.answers or any(self.session.fields.values()) or self._form_has_text():
+            from .dialogs import ConfirmScreen
+
+            question = "Aloitetaanko uusi puhelu? Tämän puhelun vastaukset ja tiedot poistetaan näkyvistä."
+            if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Kyllä, uusi puhelu")):
+                return
         self.app.finish_call()  # type: ignore[attr-defined]
         self.session.restart(keep_fields=False)
-        self.query("#fields-form").remove()
+        # Every trace of the previous caller: the form, the search words, the notices.
+        await self.query("#fields-form").remove()
+        self.remove_class("-editing")
+        await self.query("#search-bar").remove()
+        self.app.clear_notifications()
+        tree = self.query_one(FlowTree)
+        tree.root.collapse_all()
+        tree.root.expand()
+        tree.move_cursor(tree.root)
+        tree.focus()
         self.opened()
         self.notify("Uusi puhelu aloitettu.", markup=False)
 
+    def _form_has_text(self) -> bool:
+        from textual.widgets import Input
+
+        return any(field.value for field in self.query("#fields-form Input").results(Input))
+
     def action_help(self) -> None:
-        from .dialogs import HelpScreen
+        self.app.action_help()  # type: ignore[attr-defined]
 
-        self.app.push_screen(HelpScreen())
-
-    def action_quit(self) -> None:
-        self.app.finish_call()  # type: ignore[attr-defined]
-        self.app.exit(0)
+    async def action_quit(self) -> None:
+        await self.app.action_quit()

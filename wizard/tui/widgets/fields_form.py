@@ -11,10 +11,8 @@ from textual.message import Message
 from textual.validation import Function
 from textual.widgets import Button, Input, Label, Static
 
-from ...checks import check_field, find_personal_codes, remove_personal_codes
+from ...checks import check_field, personal_data_fields, remove_personal_codes
 from ...model import FIELD_KEYS, Flow
-
-FREE_TEXT = ("provider", "contact", "description", "notes")
 
 
 class FieldsForm(Vertical):
@@ -36,6 +34,12 @@ class FieldsForm(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(Content("Viestin tiedot (Esc sulkee; luonnos päivittyy kirjoittaessa)"), classes="form-title")
+        # The warning comes first: visible without scrolling at every size.
+        warning = Horizontal(id="hetu-warning")
+        warning.display = False
+        with warning:
+            yield Static("", id="hetu-text", classes="warning-text", markup=False)
+            yield Button("Poista henkilötunnus", id="remove-hetu", variant="warning", compact=True)
         for key in FIELD_KEYS:
             spec = self.flow.fields[key]
             validators = [Function(lambda v, k=key: check_field(k, v) is None, "virheellinen")]
@@ -51,14 +55,6 @@ class FieldsForm(Vertical):
             error = Static("", id=f"error-{key}", classes="field-error", markup=False)
             error.display = False
             yield error
-        warning = Horizontal(id="hetu-warning")
-        warning.display = False
-        with warning:
-            yield Static(
-                Content("Kentässä on henkilötunnus. Sitä ei kannata lähettää tavallisessa sähköpostissa."),
-                classes="warning-text",
-            )
-            yield Button("Poista henkilötunnus", id="remove-hetu", variant="warning")
 
     def on_mount(self) -> None:
         self.focus_first()
@@ -79,17 +75,25 @@ class FieldsForm(Vertical):
         if problem is None:  # an invalid value never reaches the draft
             self.post_message(self.Changed(key, event.value))
 
+    def values_now(self) -> dict[str, str]:
+        return {key: self.query_one(f"#field-{key}", Input).value for key in FIELD_KEYS}
+
     def _check_personal_codes(self) -> None:
-        found = any(find_personal_codes(self.query_one(f"#field-{k}", Input).value) for k in FREE_TEXT)
-        self.query_one("#hetu-warning").display = found
+        keys = personal_data_fields(self.values_now())
+        if keys:
+            names = ", ".join(self.flow.fields[k].label for k in keys)
+            self.query_one("#hetu-text", Static).update(Content(f"Henkilötunnus kentässä: {names}. Ei sähköpostiin."))
+        self.query_one("#hetu-warning").display = bool(keys)
 
     @on(Button.Pressed, "#remove-hetu")
     def remove_codes(self) -> None:
-        for key in FREE_TEXT:
+        keys = personal_data_fields(self.values_now())
+        for key in keys:
             field = self.query_one(f"#field-{key}", Input)
-            cleaned = remove_personal_codes(field.value)
-            if cleaned != field.value:
-                field.value = cleaned
+            field.value = remove_personal_codes(field.value)
+        # The button hides with the warning: keep focus in the form, where the code was.
+        if keys:
+            self.query_one(f"#field-{keys[0]}", Input).focus()
 
     def action_close(self) -> None:
         self.post_message(self.Closed())
