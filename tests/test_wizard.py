@@ -14,7 +14,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from wizard.autosave import autosave_path
+from wizard import autosave
 from wizard.prompt_ui.app import run_wizard
 from wizard.prompt_ui.console import Console
 from wizard.prompt_ui.widgets import PromptIO
@@ -39,6 +39,11 @@ def drive(keys: str, **kw) -> tuple[int, str]:
             args(**kw), io=PromptIO(pipe, DummyOutput()), console=Console(out, color=False), clock=fixed_clock
         )
     return code, out.getvalue()
+
+
+def saved_calls() -> list[dict]:
+    """Every autosave on disk, read back."""
+    return [tomllib.loads(p.path.read_text(encoding="utf-8")) for p in autosave.pending()]
 
 
 def pick(label_fragment: str) -> str:
@@ -125,12 +130,12 @@ def test_ctrl_c_exits_130_and_resume_continues(capsys):
     code, _ = drive(pick("Muut kuntoutuspalvelut") + pick("sopimuskauden") + CTRL_C)
     assert code == 130
     assert "--resume" in capsys.readouterr().err
-    saved = tomllib.loads(autosave_path("kuntoutus").read_text(encoding="utf-8"))
+    [saved] = saved_calls()
     assert list(saved["answers"]) == ["aihe", "muut_aihe"]
     code, out = drive(pick("Sopimuskausi") + pick("Laskuttajan") + SKIP_FIELDS + QUIT, resume=True)
     assert code == 0
     assert "Jatketaan keskeytettyä puhelua" in out and "kuntoutus_sopimushallinta@kela.fi" in out
-    assert not autosave_path("kuntoutus").exists()  # a finished call leaves no autosave
+    assert saved_calls() == []  # a finished call leaves no autosave
 
 
 def test_resume_without_autosave_says_so(capsys):

@@ -11,7 +11,7 @@ from textual.app import App
 
 from .. import autosave
 from ..engine import Session
-from ..errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from ..errors import EXIT_OK, EXIT_USAGE
 from ..search_cache import load_index
 from ..terminal import is_terminal
 from .commands import OutcomeSearch
@@ -38,6 +38,14 @@ class KelaApp(App[int]):
         self.save_dir = str(save_dir)
         self.on_finish = on_finish or (lambda session, how: None)
         self.crash: BaseException | None = None
+        # This call's own autosave, written off the UI thread; a failure is shown at once.
+        self.saver = autosave.Saver("browse", self._autosave_changed)
+
+    def _autosave_changed(self, error: str | None) -> None:
+        if error:
+            self.notify(error, severity="error", timeout=30, markup=False)
+        else:
+            self.notify("Automaattinen tallennus toimii taas.", markup=False)
 
     @property
     def index(self) -> SearchIndex:
@@ -48,7 +56,7 @@ class KelaApp(App[int]):
         # Textual would print a full traceback with locals (which may hold a
         # caller's details). Keep the call instead and let run_browser report
         # one line plus a crash report without field values.
-        autosave.save(self.session)
+        self.saver.save_now(self.session)
         self.crash = self._exception
         self._close_messages_no_wait()
 
@@ -66,7 +74,7 @@ class KelaApp(App[int]):
         """Log the call (ids only) and clear its autosave."""
         if self.session.path:
             self.on_finish(self.session, "finished" if self.session.outcome else "abandoned")
-        autosave.clear(self.session.flow.id)
+        self.saver.clear(self.session)
 
 
 def run_browser(args: Any) -> int:
@@ -81,11 +89,13 @@ def run_browser(args: Any) -> int:
     flow = load_default(getattr(args, "flow", None))
     session = Session(flow)
     if getattr(args, "resume", False):
-        replayed = autosave.load(flow)
-        if replayed is None:
-            sys.stderr.write("Ei keskeytettyä puhelua jatkettavaksi. (Nothing to resume.)\n")
-            return EXIT_PROBLEM
-        session = replayed.session
+        from .screens.resume import resume_call
+
+        resumed = resume_call(flow, args.resume)
+        if resumed is None:
+            sys.stderr.write("Ei jatkettu: keskeytetyt puhelut ovat tallessa.\n")
+            return EXIT_OK
+        session = resumed.session
     on_finish = None
     notices: list[str] = []
     if not getattr(args, "no_log", False):
@@ -101,10 +111,10 @@ def run_browser(args: Any) -> int:
     try:
         result = app.run()
     except BaseException:
-        autosave.save(session)
+        app.saver.save_now(session)
         raise
     if app.crash is not None:
-        autosave.save(session)  # the call survives the crash: `browse --resume`
+        app.saver.save_now(session)  # the call survives the crash: `browse --resume`
         raise app.crash  # cli.main writes the crash report and exits 70
     for notice in notices:
         sys.stderr.write(notice + "\n")
