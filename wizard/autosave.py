@@ -208,11 +208,16 @@ class Pending:
                 return "vastaukset eivät enää sovi päätöspuuhun"
         return str(outcome) if isinstance(outcome, str) else "kesken"
 
-    def label(self, flow: Flow | None, now: datetime) -> str:
+    def label(self, flow: Flow | None, now: datetime, with_id: bool = True) -> str:
+        """time · flow · outcome or question [· front end · call id]"""
         local = self.saved.astimezone()
         when = f"{local:%d.%m. %H:%M}" if local.date() != now.astimezone().date() else f"tänään {local:%H:%M}"
+        text = f"{when} · {self.flow_id} · {self.where(flow)}"
+        return text + self.tail() if with_id else text
+
+    def tail(self) -> str:
         front = {"wizard": "wizard", "browse": "selain"}.get(self.front_end, self.front_end)
-        return f"{when} · {self.flow_id} · {self.where(flow)} · {front} · {self.call_id}"
+        return f" · {front} · {self.call_id}"
 
 
 def pending(flow_id: str | None = None) -> list[Pending]:

@@ -63,7 +63,7 @@ class Wizard:
     # ------------------------------------------------------------ main loop
     def run(self) -> int:
         self.out.line(f"kela-ohjaus · {self.flow.title}", "title")
-        self.out.line("Ctrl-C keskeyttää; vastaukset tallentuvat ja jatkuvat: kela-ohjaus wizard --resume", "dim")
+        self.out.line("Ctrl-C keskeyttää; puhelu tallentuu ja jatkuu: kela-ohjaus wizard --resume", "dim")
         while True:
             node = self.session.current
             if isinstance(node, Question):
@@ -87,7 +87,7 @@ class Wizard:
     def breadcrumb(self) -> None:
         labels = [a.label for a in self.session.path]
         if labels:
-            self.out.line("Polku: " + " › ".join(labels), "dim")
+            self.out.line("Polku: " + " › ".join(labels), "dim", hang=2)
 
     def ask_question(self, question: Question) -> None:
         self.out.line()
@@ -168,7 +168,7 @@ class Wizard:
             self.out.field("Aukiolo", opened["text"], "address" if opened["open_now"] else "warn")
         self.out.line("Kerro soittajalle:", "bold")
         for line in say_lines(self.flow, outcome):
-            self.out.line(f"• {line}", indent=2)
+            self.out.line(f"• {line}", indent=2, hang=2)
         for line in source_lines(self.flow, outcome):  # which Kela page the facts come from
             self.out.line(line, "dim")
 
@@ -413,6 +413,9 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
         except KelaError as exc:
             sys.stderr.write(f"{exc}\n")
             return exc.exit_code
+        except (KeyboardInterrupt, EOFError):
+            sys.stderr.write("\nKeskeytetty. Keskeytetyt puhelut ovat ennallaan.\n")
+            return EXIT_INTERRUPTED
         if replayed is None:
             out.line("Ei jatkettu: keskeytetyt puhelut ovat tallessa.", "dim")
             return EXIT_OK
@@ -482,12 +485,14 @@ def resume_call(io: PromptIO, out: Console, flow: Flow, requested: str | bool) -
             return autosave.load(flow, entries[0].call_id)
         now = datetime.now(UTC)
         old = autosave.stale(entries, now)
-        choices = [(p.label(flow, now), p.call_id) for p in entries]
+        # One line each (the id kept whole); the highlighted one is shown in full under the list.
+        choices = [(p.label(flow, now, with_id=False), p.call_id, p.label(flow, now), p.tail()) for p in entries]
         extras: list[tuple[str, Any]] = []
         if old:
             extras.append((f"Poista yli 7 päivää vanhat ({len(old)})", "cleanup"))
         extras.append(("← Peru", None))
-        out.line(f"Keskeytettyjä puheluita on {len(entries)} (aika · päätöspuu · kohde tai kysymys · tunnus).", "bold")
+        legend = "aika · päätöspuu · kohde tai kysymys · ohjelma · tunnus"
+        out.line(f"Keskeytettyjä puheluita on {len(entries)} ({legend}).", "bold")
         picked = select(io, "Mikä puhelu jatkuu?", choices, extras, instruction="(nuolet tai numero, Enter valitsee)")
         if picked != "cleanup":
             return autosave.load(flow, picked) if picked else None

@@ -69,7 +69,10 @@ def columns() -> int:
 
 
 def no_match_text(typed: str) -> str:
-    return f"  Ei osumia: ”{typed}”. Enter ei valitse mitään; Backspace palauttaa listan."
+    return (
+        f"  Ei osumia: ”{typed}”. Enter ei valitse mitään.\n"
+        "  Backspace palauttaa listan; soittajan sanoilla haetaan: ⌕ Hae vapaalla tekstillä."
+    )
 
 
 _DESCRIPTION = "  Description: "  # questionary's hard-coded English label for a choice's hint
@@ -80,10 +83,14 @@ def _matches(control: InquirerControl) -> bool:
     return not typed or any(typed in str(c.title).lower() for c in control.choices if isinstance(c, questionary.Choice))
 
 
+def _control(question: questionary.Question) -> InquirerControl | None:
+    return next((c for c in question.application.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+
+
 def _finnish(question: questionary.Question) -> None:
     """Finnish letters filter the list, no match blocks Enter, the hint is shown in Finnish and wrapped."""
     app = question.application
-    control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+    control = _control(question)
     if control is None or app.key_bindings is None:
         return
     tokens = control.text  # the control renders through this callable (set in its __init__)
@@ -138,6 +145,17 @@ def select(
     default: Any = None,
     instruction: str = "(nuolet, numero tai kirjoita suodattaaksesi, Enter valitsee)",
 ) -> Any:
+    return _build(io, message, choices, extras, default, instruction).unsafe_ask()
+
+
+def _build(
+    io: PromptIO,
+    message: str,
+    choices: Sequence[tuple[str, Any] | tuple[str, Any, str] | tuple[str, Any, str, str]],
+    extras: Sequence[tuple[str, Any]],
+    default: Any,
+    instruction: str,
+) -> questionary.Question:
     """Numbered choices, then a separator and the extras (back, restart, search).
 
     A choice may carry a hint as a third item: it is shown under the list for
@@ -172,7 +190,7 @@ def select(
         **io.kwargs(),
     )
     _finnish(question)
-    return question.unsafe_ask()
+    return question
 
 
 def text(io: PromptIO, message: str, validate: Callable[[str], bool | str] | None = None, default: str = "") -> str:
