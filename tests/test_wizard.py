@@ -432,3 +432,13 @@ def test_autosave_names_hold_only_a_checked_call_id(session):
     with pytest.raises(Exception, match="ei ole puhelun tunnus"):
         autosave.save(session)
     assert autosave.valid_id(Session(session.flow).call_id)
+
+
+def test_a_personal_code_kept_in_a_field_needs_a_yes_before_the_draft_is_saved(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    keys = pick("1") + pick("Etel") + ENTER * 5 + "asiakas 131052-308T" + ENTER + pick("Ei") + ENTER  # kept
+    keys += pick("Tallenna .eml") + ENTER  # Enter takes the default: No
+    code, out = drive(keys + QUIT)
+    assert code == 0
+    assert "kentässä on henkilötunnus: Kuvaus asiasta" in out and "Ei tehty" in out
+    assert not (tmp_path / "terapia_etelainen.eml").exists()

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import autosave
-from ..checks import check_field, find_personal_codes, personal_code_in_id, remove_personal_codes
+from ..checks import (
+    check_field,
+    find_personal_codes,
+    personal_code_in_id,
+    personal_data_fields,
+    remove_personal_codes,
+)
 from ..describe import channel_line, open_info, say_lines, source_lines
 from ..drafts import render_eml, render_mailto, render_text
 from ..engine import MATTER_FIELDS, Session
@@ -248,8 +254,22 @@ class Wizard:
             self.draft_action(action)
         return None
 
+    def personal_data_confirmed(self) -> bool:
+        """Before a draft leaves the wizard: a henkilötunnus in a field needs an explicit yes (default No)."""
+        keys = personal_data_fields(self.session.fields)
+        if not keys:
+            return True
+        names = ", ".join(self.flow.fields[k].label for k in keys)
+        self.out.line(f"Varoitus: kentässä on henkilötunnus: {names}.", "warn")
+        if confirm(self.io, f"Viedäänkö luonnos silti eteenpäin? (henkilötunnus: {names})", default=False):
+            return True
+        self.out.line("Ei tehty. Poista henkilötunnus valinnalla Muokkaa tietoja.", "warn")
+        return False
+
     def draft_action(self, action: str) -> None:
         draft = self.session.draft()
+        if action in ("copy", "eml", "record", "mailto") and not self.personal_data_confirmed():
+            return
         if action == "copy":
             tool = self.copy(render_text(draft)) if self.copy else None
             if tool:
@@ -358,7 +378,7 @@ class Wizard:
         autosave.clear(self.session)
 
 
-def confirm_loaded_fields(session: Session, io: PromptIO, out: Console) -> bool:
+def confirm_loaded_fields(session: Session, io: PromptIO, out: Console, fields_asked: tuple[str, ...] = ()) -> bool:
     """--answers and --resume: a henkilötunnus in the loaded fields is named before any
     draft is shown, and removed (default) or kept only on a default-No confirmation.
     False means the agent refused to continue with it."""
@@ -374,7 +394,9 @@ def confirm_loaded_fields(session: Session, io: PromptIO, out: Console) -> bool:
     if confirm(io, "Poistetaanko henkilötunnus?", default=True):
         for key in keys:
             session.set_field(key, remove_personal_codes(session.fields[key]))
-        autosave.save(session)
+        error = autosave.save(session, front_end="wizard", fields_asked=fields_asked)  # keeps resume's place
+        if error:
+            out.line(error, "error")
         if not session.personal_data():
             out.line("Henkilötunnus poistettu.", "dim")
             return True
@@ -433,7 +455,7 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
         session.clock = clock
     for notice in replayed.notices if replayed else []:
         out.line(f"Huom: {notice}", "warn")
-    if replayed and not confirm_loaded_fields(session, io, out):
+    if replayed and not confirm_loaded_fields(session, io, out, fields_asked or ()):
         source = args.answers if getattr(args, "answers", None) and not getattr(args, "resume", False) else None
         where = f" tallenteesta {source}" if source else ""
         sys.stderr.write(f"Puhelua ei avattu: poista henkilötunnus{where} ja yritä uudelleen.\n")
