@@ -442,3 +442,11 @@ def test_a_personal_code_kept_in_a_field_needs_a_yes_before_the_draft_is_saved(t
     assert code == 0
     assert "kentässä on henkilötunnus: Kuvaus asiasta" in out and "Ei tehty" in out
     assert not (tmp_path / "terapia_etelainen.eml").exists()
+
+
+def test_a_narrow_terminal_shortens_the_title_not_the_address():
+    from wizard.prompt_ui.widgets import _fit
+
+    tail = " → kuntoutus_tulkkaus_sopimuksenhallinta@kela.fi"
+    fitted = _fit("2. Tulkkauksen sopimuskauden aikaiset muutokset (tulkkauspalveluntuottaja)", 54, tail)
+    assert fitted.endswith(tail) and len(fitted) <= 54 and fitted.startswith("2.")

@@ -133,7 +133,7 @@ def _fit(title: str, width: int, tail: str = "") -> str:
     """
     if len(title) + len(tail) <= width:
         return title + tail
-    room = max(width - len(tail) - 1, 10)
+    room = max(width - len(tail) - 1, 3)  # in a narrow terminal the title gives way, down to its number
     return title[:room].rstrip() + "…" + tail
 
 
