@@ -118,18 +118,18 @@ def test_ctrl_c_mid_fields_then_resume_asks_the_next_field(tmp_path: Path, size)
         term.keys("C-c")
         term.wait_for_exit(130)
         assert "Vastaukset tallessa" in term.screen()
-    with wizard(tmp_path, size, "--resume") as term:
-        screen = term.wait_for("Yhteyshenkilö")
-        assert "Jatketaan keskeytettyä puhelua" in screen
-        assert "Yhteyshenkilö" in last_line(screen)  # the next unanswered field, not the draft
-        assert "Luonnos" not in screen and "Mitä tehdään?" not in screen
-        answer(term, "Maija")
-        for _ in range(4):
-            term.keys("Enter")
-        screen = term.wait_for("Mitä tehdään?")
-        assert "lantinenvp.terapiasopimukset@kela.fi" in screen
-        answer(term, "Lopeta")
-        term.wait_for_exit(0)
+        with wizard(tmp_path, size, "--resume") as resumed:  # opened before the first pane closes
+            screen = resumed.wait_for("Yhteyshenkilö")
+            assert "Jatketaan keskeytettyä puhelua" in screen
+            assert "Yhteyshenkilö" in last_line(screen)  # the next unanswered field, not the draft
+            assert "Luonnos" not in screen and "Mitä tehdään?" not in screen
+            answer(resumed, "Maija")
+            for _ in range(4):
+                resumed.keys("Enter")
+            screen = resumed.wait_for("Mitä tehdään?")
+            assert "lantinenvp.terapiasopimukset@kela.fi" in screen
+            answer(resumed, "Lopeta")
+            resumed.wait_for_exit(0)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -155,14 +155,16 @@ def test_two_wizards_one_killed_resume_restores_the_killed_one(tmp_path: Path, s
         second.wait_for("Mitä tehdään?")
         answer(second, "Lopeta")
         second.wait_for_exit(0)
-    with wizard(tmp_path, size, "--resume") as term:
-        screen = term.wait_for("Mikä sopimuskauden aikainen muutos")
-        assert "Jatketaan keskeytettyä puhelua" in screen
-        answer(term, "Vakava")
-        screen = term.wait_for("Palveluntuottajan nimi")
-        assert "kuntoutus_sopimushallinta@kela.fi" in screen
-        term.keys("C-c")
-        term.wait_for_exit(130)
+        # Started while the other panes still exist: closing the last session would stop the tmux
+        # server, and a session opened at that moment can meet the server on its way out.
+        with wizard(tmp_path, size, "--resume") as term:
+            screen = term.wait_for("Mikä sopimuskauden aikainen muutos")
+            assert "Jatketaan keskeytettyä puhelua" in screen
+            answer(term, "Vakava")
+            screen = term.wait_for("Palveluntuottajan nimi")
+            assert "kuntoutus_sopimushallinta@kela.fi" in screen
+            term.keys("C-c")
+            term.wait_for_exit(130)
 
 
 @pytest.mark.parametrize("size", SIZES)
