@@ -116,6 +116,8 @@ def run_browser(args: Any) -> int:
     if app.crash is not None:
         app.saver.save_now(session)  # the call survives the crash: `browse --resume`
         raise app.crash  # cli.main writes the crash report and exits 70
+    if app.saver.flush():  # a change made just before the exit is written, not lost with the event loop
+        sys.stderr.write(f"{app.saver.error}\n")
     for notice in notices:
         sys.stderr.write(notice + "\n")
     return EXIT_OK if result is None else int(result)
