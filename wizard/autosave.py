@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .engine import Session
-from .errors import InputError, UsageError
+from .errors import InputError, KelaError, UsageError
 from .files import state_dir, write_private
 from .model import FIELD_KEYS, Flow
 
@@ -36,6 +36,14 @@ if TYPE_CHECKING:
 ID_PATTERN = re.compile(r"[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
 PREFIX, SUFFIX = "autosave-", ".toml"
 STALE_AFTER = timedelta(days=7)
+
+
+def _read(path: Path) -> str:
+    """Regular files only, size-limited (files.read_text): a FIFO named like an autosave cannot hang --resume."""
+    from .files import read_text
+    from .record import MAX_RECORD_BYTES
+
+    return read_text(path, limit=MAX_RECORD_BYTES)
 
 
 def valid_id(call_id: str) -> bool:
@@ -239,11 +247,12 @@ def pending(flow_id: str | None = None) -> list[Pending]:
         path = directory / name
         try:
             mtime = path.stat().st_mtime
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except OSError:
             continue  # its call ended meanwhile
-        except (OSError, ValueError):
-            data, mtime = None, path.stat().st_mtime if path.exists() else 0.0
+        try:
+            data = tomllib.loads(_read(path))
+        except (KelaError, ValueError, RecursionError):
+            data = None  # listed as unreadable (a FIFO, a huge or broken file): never opened for resume
         entry = Pending(call_id, path, data, mtime)
         if flow_id is None or entry.data is None or entry.flow_id == flow_id:
             found.append(entry)
@@ -295,8 +304,8 @@ def load(flow: Flow, call_id: str) -> Resumed:
     from .record import from_record
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = tomllib.loads(_read(path))
+    except (ValueError, RecursionError) as exc:
         raise InputError(f"{path}: keskeytettyä puhelua ei voi lukea: {exc}") from None
     replayed = from_record(flow, data, source=str(path))
     replayed.session.via = "resume"
