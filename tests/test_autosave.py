@@ -95,7 +95,7 @@ async def test_the_saver_does_not_block_the_caller_and_writes_the_latest(flow: F
     assert not path.exists()  # request() returned before any write: painting never waits for an fsync
     session.choose("sopimusmuutokset")
     saver.request(session)
-    session.choose("remontti")
+    session.jump_to("sopimus_remontti")
     saver.request(session)
     while saver._task is not None and not saver._task.done():
         await asyncio.sleep(0.01)
