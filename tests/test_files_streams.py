@@ -133,11 +133,12 @@ def test_an_autosave_that_is_a_fifo_does_not_hang_resume(tmp_path: Path):
         "from wizard.locate import load_default\n"
         "from wizard.errors import InputError\n"
         "flow = load_default()\n"
-        "path = autosave.autosave_path(flow.id)\n"
+        "path = autosave.path_for('20000101-000000-000000')\n"  # autosaves are per call
         "path.parent.mkdir(parents=True, exist_ok=True)\n"
         "os.mkfifo(path)\n"
         "try:\n"
-        "    autosave.load(flow)\n"
+        "    autosave.pending()\n"  # the --resume list does not open it either
+        "    autosave.load(flow, '20000101-000000-000000')\n"
         "except InputError as exc:\n"
         "    print(exc)\n"
     )

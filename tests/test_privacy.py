@@ -227,7 +227,7 @@ def test_a_crash_in_the_wizard_keeps_the_answers(monkeypatch):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from wizard.autosave import autosave_path
+    from wizard.autosave import pending
     from wizard.prompt_ui.app import Wizard, run_wizard
     from wizard.prompt_ui.console import Console
     from wizard.prompt_ui.widgets import PromptIO
@@ -242,7 +242,8 @@ def test_a_crash_in_the_wizard_keeps_the_answers(monkeypatch):
         args = Namespace(resume=False, answers=None, no_log=True, flow=None)
         with pytest.raises(RuntimeError):
             run_wizard(args, io=PromptIO(pipe, DummyOutput()), console=Console(io.StringIO(), color=False))
-    saved = tomllib.loads(autosave_path("kuntoutus").read_text(encoding="utf-8"))
+    [call] = pending()
+    saved = tomllib.loads(call.path.read_text(encoding="utf-8"))
     assert saved["outcome"] == "terapia_pohjoinen"
 
 

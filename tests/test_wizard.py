@@ -14,7 +14,8 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from wizard.autosave import autosave_path
+from wizard import autosave
+from wizard.engine import Session
 from wizard.prompt_ui.app import run_wizard
 from wizard.prompt_ui.console import Console
 from wizard.prompt_ui.widgets import PromptIO
@@ -39,6 +40,11 @@ def drive(keys: str, **kw) -> tuple[int, str]:
             args(**kw), io=PromptIO(pipe, DummyOutput()), console=Console(out, color=False), clock=fixed_clock
         )
     return code, out.getvalue()
+
+
+def saved_calls() -> list[dict]:
+    """Every autosave on disk, read back."""
+    return [tomllib.loads(p.path.read_text(encoding="utf-8")) for p in autosave.pending()]
 
 
 def pick(label_fragment: str) -> str:
@@ -125,12 +131,12 @@ def test_ctrl_c_exits_130_and_resume_continues(capsys):
     code, _ = drive(pick("Muut kuntoutuspalvelut") + pick("sopimuskauden") + CTRL_C)
     assert code == 130
     assert "--resume" in capsys.readouterr().err
-    saved = tomllib.loads(autosave_path("kuntoutus").read_text(encoding="utf-8"))
+    [saved] = saved_calls()
     assert list(saved["answers"]) == ["aihe", "muut_aihe"]
     code, out = drive(pick("Sopimuskausi") + pick("Laskuttajan") + SKIP_FIELDS + QUIT, resume=True)
     assert code == 0
     assert "Jatketaan keskeytettyä puhelua" in out and "kuntoutus_sopimushallinta@kela.fi" in out
-    assert not autosave_path("kuntoutus").exists()  # a finished call leaves no autosave
+    assert saved_calls() == []  # a finished call leaves no autosave
 
 
 def test_resume_without_autosave_says_so(capsys):
@@ -232,3 +238,215 @@ def test_mail_link_is_shown_when_there_is_no_desktop(monkeypatch):
     assert code == 0
     assert "Sähköpostiohjelmaa ei voitu avata" in out
     assert "mailto:itainenvp.terapiasopimukset@kela.fi?subject=" in out
+
+
+# ---------------------------------------------------------------- live call (issue 13)
+
+BACKSPACE = "\x7f"
+
+
+def test_a_filter_matching_nothing_does_not_pick_option_1():
+    # "tulkki" matches no label at the first question: Enter must do nothing, Backspace restores the list.
+    keys = "tulkki" + ENTER + BACKSPACE * 6 + pick("Yleinen") + pick("chatti")
+    code, out = drive(keys + QUIT)
+    assert code == 0
+    assert "Polku: Yleinen kysymys etuuksista tai kuntoutuksesta" in out
+    assert "vakuutuspiiri" not in out.lower()
+
+
+def test_the_no_match_line_is_finnish_and_hides_the_list():
+    from prompt_toolkit.application import create_app_session
+
+    from wizard.prompt_ui import widgets
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        question = widgets._build(PromptIO(pipe, DummyOutput()), "Q?", [("Eka", 1), ("Toka", 2)], [], None, "")
+        control = widgets._control(question)
+        for char in "tulkki":
+            control.add_search_character(char)
+        shown = "".join(text for _, text, *_ in control.text())
+    assert "Ei osumia: ”tulkki”" in shown and "Backspace palauttaa listan" in shown
+    assert "Eka" not in shown and "Toka" not in shown
+
+
+def test_start_again_keeps_the_caller_and_asks_the_matter_again():
+    caller = "Kuntoutus Oy" + ENTER + "0246246-0" + ENTER + "Maija" + ENTER + "040 123" + ENTER + "m@example.fi" + ENTER
+    keys = pick("Muut") + pick("Kuntoutuspalvelujen toimeenpano") + pick("Kurssin peruminen")
+    keys += caller + "Syksyn kurssille tuli liian vähän hakijoita" + ENTER + ENTER
+    # Start again, jump to KATSO by free text: only the description and notes are asked.
+    keys += pick("Aloita alusta") + pick("Hae vapaalla") + "katso tunnistautuminen" + ENTER + ENTER
+    keys += "KATSO-tunnus ei toimi" + ENTER + ENTER
+    code, out = drive(keys + QUIT)
+    assert code == 0
+    assert "Soittajan tiedot säilytettiin: Palveluntuottajan nimi, Y-tunnus, Yhteyshenkilö, Puhelin, Sähköposti" in out
+    katso = out.split("Soittajan tiedot säilytettiin")[-1]
+    assert "Vastaanottaja: kuntoutus_jarjestelmat@kela.fi" in katso
+    assert "KATSO-tunnus ei toimi" in katso and "Syksyn kurssille" not in katso
+    assert "Kuntoutus Oy" in katso and "0246246-0" in katso  # the caller was kept
+
+
+def test_new_call_clears_everything():
+    keys = pick("1") + pick("Etel") + "Kuntoutus Oy" + ENTER * 7 + pick("Uusi puhelu") + pick("1") + pick("Etel")
+    keys += ENTER * 7
+    code, out = drive(keys + QUIT)
+    assert code == 0
+    assert "Palveluntuottaja: [Palveluntuottajan nimi]" in out.split("Uusi puhelu aloitettu")[-1]
+
+
+def test_ctrl_c_mid_fields_then_resume_asks_the_next_field(capsys):
+    keys = pick("1") + pick("Keskinen") + "Kuntoutus Oy" + ENTER + "0246246-0" + ENTER + CTRL_C
+    code, _ = drive(keys)
+    assert code == 130
+    [saved] = saved_calls()
+    assert saved["autosave"]["fields_asked"] == ["provider", "business_id"]
+    assert f"--resume {saved['autosave']['call_id']}" in capsys.readouterr().err
+    # Resumed: the next question is the contact person (the pipe gives it "Maija").
+    code, out = drive("Maija" + ENTER + ENTER * 4 + QUIT, resume=True)
+    assert code == 0
+    draft = out.split("── Luonnos")[-1]
+    assert "Kuntoutus Oy" in draft and "0246246-0" in draft and "Maija" in draft
+
+
+def test_resume_with_every_field_asked_goes_to_the_action_menu(capsys):
+    code, _ = drive(pick("1") + pick("Keskinen") + "Kuntoutus Oy" + ENTER * 7 + CTRL_C)
+    assert code == 130
+    code, out = drive(QUIT, resume=True)  # the first prompt is the action menu: "Lopeta" ends the call
+    assert code == 0 and "Viestin tiedot" not in out and "Kuntoutus Oy" in out
+    assert saved_calls() == []
+
+
+def test_back_puts_the_cursor_on_the_answer_being_changed():
+    # Back from the second question, then Enter: the cursor is on "Muut kuntoutuspalvelut", not option 1.
+    keys = pick("Muut") + pick("Takaisin") + ENTER + pick("Vieraan kielen") + pick("Tulkkauspalveluntuottaja")
+    code, out = drive(keys + SKIP_FIELDS + QUIT)
+    assert code == 0
+    assert "kuntoutus_tulkkaus_sopimuksenhallinta@kela.fi" in out
+
+
+def test_change_an_earlier_answer_starts_on_the_current_answer():
+    keys = pick("1") + pick("Läntinen") + SKIP_FIELDS
+    keys += pick("Muuta aiempaa") + ENTER + ENTER  # the last question, then its current answer: nothing changes
+    code, out = drive(keys + QUIT)
+    assert code == 0
+    assert "etelainenvp" not in out  # Enter on option 1 would have changed the district
+    assert out.count("Sähköposti: lantinenvp.terapiasopimukset@kela.fi") >= 2
+
+
+def test_long_lines_wrap_on_word_boundaries():
+    out = io.StringIO()
+    text = "Kerro soittajalle: Läntinen vakuutuspiiri käsittelee asian"
+    Console(out, color=False, width=40).line(text, indent=2, hang=2)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 39 for line in lines)
+    assert "Läntinen" in out.getvalue()  # never "Länt/inen"
+    assert all(line.startswith("    ") for line in lines[1:])
+
+
+def test_hit_lists_keep_the_address_whole():
+    from wizard.prompt_ui.widgets import _fit
+
+    fitted = _fit("2. Muu Kelan järjestelmiin liittyvä tekninen kysymys", 60, " → kuntoutus_jarjestelmat@kela.fi")
+    assert fitted.endswith(" → kuntoutus_jarjestelmat@kela.fi") and len(fitted) <= 60
+
+
+def test_no_color_turns_every_escape_off(monkeypatch):
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Tty()
+    Console(stream).line("otsikko", "title")
+    assert "\x1b[" in stream.getvalue()  # a terminal gets colour...
+    monkeypatch.setenv("NO_COLOR", "1")
+    stream = Tty()
+    Console(stream).line("otsikko", "title")
+    assert stream.getvalue() == "otsikko\n"  # ...unless NO_COLOR is set
+    from prompt_toolkit.output import ColorDepth
+
+    assert PromptIO().kwargs()["color_depth"] == ColorDepth.DEPTH_1_BIT
+
+
+# ---------------------------------------------------------------- one autosave per call
+
+
+def test_every_call_has_its_own_autosave_and_resume_lets_the_agent_pick(capsys):
+    assert drive(pick("1") + pick("Keskinen") + CTRL_C)[0] == 130
+    assert drive(pick("Muut") + pick("sopimuskauden") + CTRL_C)[0] == 130
+    calls = saved_calls()
+    assert len(calls) == 2 and calls[0]["autosave"]["call_id"] != calls[1]["autosave"]["call_id"]
+    # A plain start touches neither and says they wait.
+    code, out = drive(CTRL_C)
+    assert code == 130 and "Keskeytettyjä puheluita odottaa 2" in out and len(saved_calls()) == 2
+    # --resume lists both (newest first, with where each stopped); pick the district one, the older.
+    code, out = drive(DOWN + ENTER + SKIP_FIELDS + QUIT, resume=True)
+    assert code == 0, out
+    assert "Keskeytettyjä puheluita on 2" in out and "keskinenvp.terapiasopimukset@kela.fi" in out
+    [left] = saved_calls()
+    assert left["answers"]["muut_aihe"]["option"] == "sopimusmuutokset"
+
+
+def test_resume_by_id_for_scripts(capsys):
+    drive(pick("1") + pick("Pohjoinen") + CTRL_C)
+    drive(pick("Muut") + CTRL_C)
+    northern = next(c for c in saved_calls() if c.get("outcome") == "terapia_pohjoinen")["autosave"]["call_id"]
+    code, out = drive(SKIP_FIELDS + QUIT, resume=northern)
+    assert code == 0 and "pohjoinenvp.terapiasopimukset@kela.fi" in out and northern in out
+    assert len(saved_calls()) == 1
+    code, _ = drive("", resume="20261130-100000-abcdef")
+    assert code == 1 and "ei löydy" in capsys.readouterr().err
+    code, _ = drive("", resume="../../etc/passwd")
+    assert code == 2 and "ei ole puhelun tunnus" in capsys.readouterr().err
+
+
+def test_old_autosaves_are_offered_for_cleanup_never_removed_silently(capsys):
+    drive(pick("1") + pick("Pohjoinen") + CTRL_C)
+    drive(pick("Muut") + CTRL_C)
+    old = next(p for p in autosave.pending() if p.data.get("outcome"))
+    ten_days_ago = old.path.stat().st_mtime - 10 * 86400
+    os.utime(old.path, (ten_days_ago, ten_days_ago))
+    code, out = drive(CTRL_C)  # a plain start only mentions it
+    assert "1 yli 7 päivää vanhoja" in out and len(saved_calls()) == 2
+    # In the --resume list: "Poista" then "Ei" keeps it; "Poista" then "Kyllä" removes only the old one.
+    code, out = drive(pick("Poista") + pick("Ei") + pick("Poista") + pick("Kyllä") + CTRL_C, resume=True)
+    assert code == 130 and "Poistettiin 1 vanhaa" in out
+    [left] = saved_calls()
+    assert "outcome" not in left  # the recent call (stopped at a question) is still there
+
+
+def test_a_failed_autosave_says_so_and_ctrl_c_does_not_claim_a_save(tmp_path: Path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "state").write_text("not a directory")  # the state directory cannot be made
+    monkeypatch.setenv("KELA_OHJAUS_HOME", str(home))
+    code, out = drive(pick("1") + pick("Keskinen") + "Oy" + ENTER + CTRL_C)
+    assert code == 130
+    assert out.count("AUTOMAATTINEN TALLENNUS EPÄONNISTUI") == 1  # said at once, not after every answer
+    err = capsys.readouterr().err
+    assert "tallessa" not in err and "EPÄONNISTUI" in err
+
+
+def test_autosave_names_hold_only_a_checked_call_id(session):
+    with pytest.raises(Exception, match="ei ole puhelun tunnus"):
+        autosave.path_for("kuntoutus/../../x")
+    session.call_id = "x/../../evil"
+    with pytest.raises(Exception, match="ei ole puhelun tunnus"):
+        autosave.save(session)
+    assert autosave.valid_id(Session(session.flow).call_id)
+
+
+def test_a_personal_code_kept_in_a_field_needs_a_yes_before_the_draft_is_saved(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    keys = pick("1") + pick("Etel") + ENTER * 5 + "asiakas 131052-308T" + ENTER + pick("Ei") + ENTER  # kept
+    keys += pick("Tallenna .eml") + ENTER  # Enter takes the default: No
+    code, out = drive(keys + QUIT)
+    assert code == 0
+    assert "kentässä on henkilötunnus: Kuvaus asiasta" in out and "Ei tehty" in out
+    assert not (tmp_path / "terapia_etelainen.eml").exists()
+
+
+def test_a_narrow_terminal_shortens_the_title_not_the_address():
+    from wizard.prompt_ui.widgets import _fit
+
+    tail = " → kuntoutus_tulkkaus_sopimuksenhallinta@kela.fi"
+    fitted = _fit("2. Tulkkauksen sopimuskauden aikaiset muutokset (tulkkauspalveluntuottaja)", 54, tail)
+    assert fitted.endswith(tail) and len(fitted) <= 54 and fitted.startswith("2.")

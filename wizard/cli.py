@@ -546,7 +546,14 @@ def _args_replay(p: argparse.ArgumentParser) -> None:
 
 
 def _args_browse(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--resume", action="store_true", help="jatka keskeytynyttä puhelua")
+    p.add_argument(
+        "--resume",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="TUNNUS",
+        help="jatka keskeytynyttä puhelua: ainoaa, listasta valittua tai tunnuksella annettua",
+    )
     p.add_argument("--no-log", action="store_true", help="älä kirjaa puhelua puhelulokiin")
 
 

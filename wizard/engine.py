@@ -10,6 +10,7 @@ no separate cursor to fall out of sync.
 
 from __future__ import annotations
 
+import os
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -26,8 +27,22 @@ class Answer(namedtuple("Answer", ["node", "option", "label", "at"])):
     at: str  # ISO 8601 time of the answer
 
 
+# Who is calling survives "start again" (a new matter from the same caller);
+# the matter itself does not. "New call" clears both.
+MATTER_FIELDS = ("description", "notes")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def new_call_id(now: datetime) -> str:
+    """A call's id, e.g. 20261130-100000-3f9a1c: sortable, safe as a file name part.
+
+    The random tail comes from the kernel's generator (no file, no directory
+    listing), so two front ends started in the same second never share an id.
+    """
+    return f"{now:%Y%m%d-%H%M%S}-{os.urandom(3).hex()}"
 
 
 class Session:
@@ -41,6 +56,8 @@ class Session:
         # How the current outcome was reached: "steps", "search", "resume", "record".
         self.via = "steps"
         self.started = self._stamp()
+        # Names this call's autosave; kept across resume, renewed by a new call.
+        self.call_id = new_call_id(self.clock())
 
     def _stamp(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -104,11 +121,17 @@ class Session:
         return self.current
 
     def restart(self, keep_fields: bool = True) -> Question:
+        """Start again. keep_fields: the same caller with a new matter (the caller's
+        fields stay, the matter's are cleared); otherwise a new call with a new id."""
         self.answers.clear()
         self.via = "steps"
-        if not keep_fields:
+        if keep_fields:
+            for key in MATTER_FIELDS:
+                self.fields[key] = ""
+        else:
             self.fields = dict.fromkeys(FIELD_KEYS, "")
             self.started = self._stamp()
+            self.call_id = new_call_id(self.clock())
         return self.current  # type: ignore[return-value]
 
     def jump_to(self, node_id: str, via: str = "search") -> Question | Outcome:

@@ -2,8 +2,9 @@
 
 A thin shell: every move goes through the shared engine (wizard.engine), the
 search is the shared search, drafts come from wizard.drafts. After every
-answer and field the session is autosaved, so Ctrl-C, a crash or kill -9
-never loses the call: `kela-ohjaus wizard --resume` continues it.
+answer and field the call is autosaved in its own file (wizard.autosave), so
+Ctrl-C, a crash or kill -9 never loses it: `kela-ohjaus wizard --resume`
+continues it at the next unanswered field, or at the action menu.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from .. import autosave
-from ..checks import check_field, find_personal_codes, personal_code_in_id, remove_personal_codes
+from ..checks import (
+    check_field,
+    find_personal_codes,
+    personal_code_in_id,
+    personal_data_fields,
+    remove_personal_codes,
+)
 from ..describe import channel_line, open_info, say_lines, source_lines
 from ..drafts import render_eml, render_mailto, render_text
-from ..engine import Session
-from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError
+from ..engine import MATTER_FIELDS, Session
+from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError, KelaError
 from ..files import output_target, write_private
 from ..model import FIELD_KEYS, Flow, Outcome, Question
 from ..record import dumps
@@ -52,13 +59,17 @@ class Wizard:
         self.open_url = open_url
         self.copy = copy
         self.on_finish = on_finish or (lambda session, how: None)
-        self.fields_asked = any(session.fields.values())
+        # The fields asked so far, in order (a skipped one counts): where a resumed call continues.
+        self.fields_asked: tuple[str, ...] = FIELD_KEYS if any(session.fields.values()) else ()
         self._shown: tuple | None = None  # what the outcome card last showed
+        # The last option picked at each question: Back puts the cursor there.
+        self._picked: dict[str, str] = {a.node: a.option for a in session.path}
+        self.save_error: str | None = None  # the last failed autosave, shown once until it works again
 
     # ------------------------------------------------------------ main loop
     def run(self) -> int:
         self.out.line(f"kela-ohjaus · {self.flow.title}", "title")
-        self.out.line("Ctrl-C keskeyttää; vastaukset tallentuvat ja jatkuvat: kela-ohjaus wizard --resume", "dim")
+        self.out.line("Ctrl-C keskeyttää; puhelu tallentuu ja jatkuu: kela-ohjaus wizard --resume", "dim")
         while True:
             node = self.session.current
             if isinstance(node, Question):
@@ -67,13 +78,22 @@ class Wizard:
                 return EXIT_OK
             self.save()
 
-    def save(self) -> None:
-        autosave.save(self.session)
+    def save(self) -> bool:
+        """Autosave the call; a failure is said at once (and once), a recovery too."""
+        if not self.session.answers and not any(self.session.fields.values()):
+            return True  # nothing to keep yet: no file for an empty call
+        error = autosave.save(self.session, front_end="wizard", fields_asked=self.fields_asked)
+        if error and error != self.save_error:
+            self.out.line(error, "error")
+        elif not error and self.save_error:
+            self.out.line("Automaattinen tallennus toimii taas.", "address")
+        self.save_error = error
+        return error is None
 
     def breadcrumb(self) -> None:
         labels = [a.label for a in self.session.path]
         if labels:
-            self.out.line("Polku: " + " › ".join(labels), "dim")
+            self.out.line("Polku: " + " › ".join(labels), "dim", hang=2)
 
     def ask_question(self, question: Question) -> None:
         self.out.line()
@@ -86,14 +106,16 @@ class Wizard:
             extras.append((f"← {BACK}", ("back",)))
         extras += [(f"↺ {RESTART}", ("restart",)), (f"⌕ {SEARCH}", ("search",))]
         previous = self.session.answers.get(question.id)
-        default = ("choose", previous.option) if previous else None
+        picked = previous.option if previous else self._picked.get(question.id)
+        default = ("choose", picked) if picked else None
         action = select(self.io, question.text, choices, extras, default=default)
         if action[0] == "choose":
+            self._picked[question.id] = action[1]
             self.session.choose(action[1])
         elif action[0] == "back":
             self.session.back()
         elif action[0] == "restart":
-            self.session.restart()
+            self.start_again()
         elif action[0] == "search":
             self.free_text_search()
 
@@ -113,15 +135,15 @@ class Wizard:
                 self.out.line("Ei selvää osumaa: aloitetaan ylimmästä kysymyksestä.", "warn")
             self.session.jump_to(result.question)
             return
-        choices = []
+        choices: list[tuple[str, Any, str, str]] = []
         for hit in hits:
             outcome = self.flow.outcomes[hit.outcome]
             contact = self.flow.contact_of(outcome)
-            choices.append((f"{outcome.title} → {channel_line(contact)}", hit.outcome))
+            choices.append((outcome.title, hit.outcome, "", f" → {channel_line(contact)}"))  # the address stays whole
         picked = select(self.io, "Valitse osuma:", choices, [(f"← {BACK}", None)])
         if picked in self.flow.outcomes:  # questionary returns the title for a None value: "← Takaisin"
             self.session.jump_to(picked)
-            self.fields_asked = any(self.session.fields.values())
+            self._picked.update((a.node, a.option) for a in self.session.path)
 
     # ------------------------------------------------------------ outcome
     def show_outcome(self, outcome: Outcome) -> None:
@@ -152,7 +174,7 @@ class Wizard:
             self.out.field("Aukiolo", opened["text"], "address" if opened["open_now"] else "warn")
         self.out.line("Kerro soittajalle:", "bold")
         for line in say_lines(self.flow, outcome):
-            self.out.line(f"• {line}", indent=2)
+            self.out.line(f"• {line}", indent=2, hang=2)
         for line in source_lines(self.flow, outcome):  # which Kela page the facts come from
             self.out.line(line, "dim")
 
@@ -162,12 +184,27 @@ class Wizard:
         if self._shown != (outcome.id, tuple(self.session.fields.items())):
             self.show_outcome(outcome)
             if contact.kind == "email":
-                if not self.fields_asked:
-                    self.ask_fields()
+                if len(self.fields_asked) < len(FIELD_KEYS):
+                    self.ask_fields()  # a resumed call continues at the next unanswered field
                 self.out.rule("Luonnos")
                 self.out.line(render_text(self.session.draft()))
             self._shown = (outcome.id, tuple(self.session.fields.items()))
+        self.summary(outcome)
         return self.outcome_actions(contact.kind == "email")
+
+    def summary(self, outcome: Outcome) -> None:
+        """The address, its spoken form and the first thing to tell the caller, right above
+        the action menu: at 80x24 the card itself has scrolled away behind the draft."""
+        contact = self.flow.contact_of(outcome)
+        self.out.rule(outcome.title)
+        if contact.kind == "email":
+            self.out.field("Sähköposti", contact.address or "", "address")
+            self.out.field("Sanottuna", spoken(contact.address or ""))
+        else:
+            self.out.field("Kanava", channel_line(contact), "address")
+        lines = say_lines(self.flow, outcome)
+        if lines:
+            self.out.line(f"Kerro soittajalle: {lines[0]}", indent=2, hang=2)
 
     def outcome_actions(self, is_email: bool) -> str | None:
         actions: list[tuple[str, str]] = []
@@ -186,32 +223,53 @@ class Wizard:
             ("Uusi puhelu", "new"),
             ("Lopeta", "quit"),
         ]
-        action = select(self.io, "Mitä tehdään?", actions, [(f"← {BACK}", "back"), (f"↺ {RESTART}", "restart")])
+        action = select(
+            self.io,
+            "Mitä tehdään?",
+            actions,
+            [(f"← {BACK}", "back"), (f"↺ {RESTART}", "restart")],
+            instruction="(numero, nuolet tai alku nimestä; Enter)",
+        )
         if action == "quit":
             self.finish("finished")
             return "quit"
         if action == "new":
             self.finish("finished")
             self.session.restart(keep_fields=False)
-            self.fields_asked = False
+            self.fields_asked = ()
+            self._picked.clear()
             self._shown = None
-            self.out.line("Uusi puhelu aloitettu.", "title")
+            self.out.line("Uusi puhelu aloitettu: kaikki tiedot tyhjennettiin.", "title")
         elif action == "back":
             self.session.back()
         elif action == "restart":
-            self.session.restart()
+            self.start_again()
         elif action == "search":
             self.free_text_search()
         elif action == "change":
             self.change_answer()
         elif action == "fields":
-            self.ask_fields()
+            self.ask_fields(again=True)
         else:
             self.draft_action(action)
         return None
 
+    def personal_data_confirmed(self) -> bool:
+        """Before a draft leaves the wizard: a henkilötunnus in a field needs an explicit yes (default No)."""
+        keys = personal_data_fields(self.session.fields)
+        if not keys:
+            return True
+        names = ", ".join(self.flow.fields[k].label for k in keys)
+        self.out.line(f"Varoitus: kentässä on henkilötunnus: {names}.", "warn")
+        if confirm(self.io, f"Viedäänkö luonnos silti eteenpäin? (henkilötunnus: {names})", default=False):
+            return True
+        self.out.line("Ei tehty. Poista henkilötunnus valinnalla Muokkaa tietoja.", "warn")
+        return False
+
     def draft_action(self, action: str) -> None:
         draft = self.session.draft()
+        if action in ("copy", "eml", "record", "mailto") and not self.personal_data_confirmed():
+            return
         if action == "copy":
             from ..clipboard import copied_to
 
@@ -259,12 +317,26 @@ class Wizard:
             self.out.line(f"{what} tallennettu: {path}", "address")
             return
 
+    def start_again(self) -> None:
+        """The same caller, a new matter: who is calling stays, the matter is asked again."""
+        kept = [self.flow.fields[k].label for k in FIELD_KEYS if k not in MATTER_FIELDS and self.session.fields[k]]
+        self.session.restart(keep_fields=True)
+        self.fields_asked = tuple(k for k in self.fields_asked if k not in MATTER_FIELDS)
+        self._picked.clear()
+        self._shown = None
+        matter = ", ".join(self.flow.fields[k].label for k in MATTER_FIELDS)
+        if kept:
+            self.out.line(f"Aloitetaan alusta. Soittajan tiedot säilytettiin: {', '.join(kept)}.", "title")
+        else:
+            self.out.line("Aloitetaan alusta.", "title")
+        self.out.line(f"Tyhjennettiin ja kysytään uudelleen: {matter}. (Uusi puhelu tyhjentää kaiken.)", "dim")
+
     def change_answer(self) -> None:
         path = self.session.path
         if not path:
             return
         picks = [(f"{self.flow.questions[a.node].text} {a.label}", a.node) for a in path]
-        node = select(self.io, "Mitä vastausta muutetaan?", picks, [(f"← {BACK}", None)])
+        node = select(self.io, "Mitä vastausta muutetaan?", picks, [(f"← {BACK}", None)], default=path[-1].node)
         if not node:
             return
         question = self.flow.questions[node]
@@ -272,12 +344,18 @@ class Wizard:
         current = self.session.answers[node].option
         option = select(self.io, question.text, choices, [(f"← {BACK}", None)], default=current)
         if option:
+            self._picked[node] = option
             self.session.change(node, option)
 
     # ------------------------------------------------------------ fields
-    def ask_fields(self) -> None:
+    def ask_fields(self, again: bool = False) -> None:
+        """Ask the fields not asked yet (all of them with `again`), autosaving after each."""
+        if again:
+            self.fields_asked = ()
         self.out.line("Viestin tiedot (Enter ohittaa kentän):", "bold")
         for key in FIELD_KEYS:
+            if key in self.fields_asked:
+                continue
             spec = self.flow.fields[key]
 
             def validate(value: str, key: str = key) -> bool | str:
@@ -294,15 +372,15 @@ class Wizard:
                 if confirm(self.io, "Poistetaanko henkilötunnus?", default=True):
                     value = remove_personal_codes(value)
             self.session.set_field(key, value)
+            self.fields_asked = (*self.fields_asked, key)
             self.save()
-        self.fields_asked = True
 
     def finish(self, how: str) -> None:
         self.on_finish(self.session, how)
-        autosave.clear(self.flow.id)
+        autosave.clear(self.session)
 
 
-def confirm_loaded_fields(session: Session, io: PromptIO, out: Console) -> bool:
+def confirm_loaded_fields(session: Session, io: PromptIO, out: Console, fields_asked: tuple[str, ...] = ()) -> bool:
     """--answers and --resume: a henkilötunnus in the loaded fields is named before any
     draft is shown, and removed (default) or kept only on a default-No confirmation.
     False means the agent refused to continue with it."""
@@ -318,7 +396,9 @@ def confirm_loaded_fields(session: Session, io: PromptIO, out: Console) -> bool:
     if confirm(io, "Poistetaanko henkilötunnus?", default=True):
         for key in keys:
             session.set_field(key, remove_personal_codes(session.fields[key]))
-        autosave.save(session)
+        error = autosave.save(session, front_end="wizard", fields_asked=fields_asked)  # keeps resume's place
+        if error:
+            out.line(error, "error")
         if not session.personal_data():
             out.line("Henkilötunnus poistettu.", "dim")
             return True
@@ -348,22 +428,36 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
     else:
         flow = load_default()
     kwargs = {"clock": clock} if clock else {}
-    if getattr(args, "resume", False):
-        replayed = autosave.load(flow)
+    fields_asked: tuple[str, ...] | None = None
+    replayed: Any = None
+    requested = getattr(args, "resume", False)
+    if requested:
+        try:
+            replayed = resume_call(io, out, flow, requested)
+        except KelaError as exc:
+            sys.stderr.write(f"{exc}\n")
+            return exc.exit_code
+        except (KeyboardInterrupt, EOFError):
+            sys.stderr.write("\nKeskeytetty. Keskeytetyt puhelut ovat ennallaan.\n")
+            return EXIT_INTERRUPTED
         if replayed is None:
-            sys.stderr.write("Ei keskeytettyä puhelua jatkettavaksi. (Nothing to resume.)\n")
-            return EXIT_PROBLEM
-        out.line("Jatketaan keskeytettyä puhelua.", "title")
+            out.line("Ei jatkettu: keskeytetyt puhelut ovat tallessa.", "dim")
+            return EXIT_OK
+        fields_asked = replayed.fields_asked
+        out.line(f"Jatketaan keskeytettyä puhelua {replayed.session.call_id}.", "title")
     elif getattr(args, "answers", None):
         replayed = load_record(flow, Path(args.answers))
     else:
-        replayed = None
+        waiting, old = autosave.count_pending()
+        if waiting:
+            note = f", niistä {old} yli 7 päivää vanhoja (--resume tarjoaa poistoa)" if old else ""
+            out.line(f"Keskeytettyjä puheluita odottaa {waiting}{note}: kela-ohjaus wizard --resume", "dim")
     session = replayed.session if replayed else Session(flow, **kwargs)
     if clock:
         session.clock = clock
     for notice in replayed.notices if replayed else []:
         out.line(f"Huom: {notice}", "warn")
-    if replayed and not confirm_loaded_fields(session, io, out):
+    if replayed and not confirm_loaded_fields(session, io, out, fields_asked or ()):
         source = args.answers if getattr(args, "answers", None) and not getattr(args, "resume", False) else None
         where = f" tallenteesta {source}" if source else ""
         sys.stderr.write(f"Puhelua ei avattu: poista henkilötunnus{where} ja yritä uudelleen.\n")
@@ -379,14 +473,55 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
                 out.line(notice, "warn")
 
     wizard = Wizard(session, io, out, copy=copy, on_finish=on_finish)
+    if fields_asked is not None:
+        wizard.fields_asked = fields_asked
     try:
         return wizard.run()
     except (KeyboardInterrupt, EOFError):
-        autosave.save(session)
         if session.path and on_finish:  # counted as abandoned; a resumed call counts again when finished
             on_finish(session, "abandoned")
-        sys.stderr.write("\nKeskeytetty. Vastaukset tallessa: kela-ohjaus wizard --resume\n")
+        if not session.answers and not any(session.fields.values()):
+            sys.stderr.write("\nKeskeytetty. Puhelussa ei ollut vielä mitään tallennettavaa.\n")
+            return EXIT_INTERRUPTED
+        error = autosave.save(session, front_end="wizard", fields_asked=wizard.fields_asked)
+        if error:  # never claim a save that did not happen
+            sys.stderr.write(f"\nKeskeytetty. {error}\n")
+        else:
+            sys.stderr.write(f"\nKeskeytetty. Vastaukset tallessa: kela-ohjaus wizard --resume {session.call_id}\n")
         return EXIT_INTERRUPTED
     except BaseException:
-        autosave.save(session)  # the crash handler in cli.main reports it; the call is kept
+        # The crash handler in cli.main reports it; the call is kept.
+        autosave.save(session, front_end="wizard", fields_asked=wizard.fields_asked)
         raise
+
+
+def resume_call(io: PromptIO, out: Console, flow: Flow, requested: str | bool) -> autosave.Resumed | None:
+    """The call `--resume` continues: the one named, the only one, or the one the agent picks."""
+    if isinstance(requested, str):
+        return autosave.load(flow, requested)
+    from datetime import UTC, datetime
+
+    while True:
+        entries = [p for p in autosave.pending(flow.id) if p.data is not None]
+        if not entries:
+            raise InputError("Ei keskeytettyä puhelua jatkettavaksi.")
+        if len(entries) == 1:
+            return autosave.load(flow, entries[0].call_id)
+        now = datetime.now(UTC)
+        old = autosave.stale(entries, now)
+        # One line each (the id kept whole); the highlighted one is shown in full under the list.
+        choices = [(p.label(flow, now, with_id=False), p.call_id, p.label(flow, now), p.tail()) for p in entries]
+        extras: list[tuple[str, Any]] = []
+        if old:
+            extras.append((f"Poista yli 7 päivää vanhat ({len(old)})", "cleanup"))
+        extras.append(("← Peru", None))
+        legend = "aika · päätöspuu · kohde tai kysymys · ohjelma · tunnus"
+        out.line(f"Keskeytettyjä puheluita on {len(entries)} ({legend}).", "bold")
+        picked = select(io, "Mikä puhelu jatkuu?", choices, extras, instruction="(nuolet tai numero, Enter valitsee)")
+        if picked != "cleanup":
+            return autosave.load(flow, picked) if picked else None
+        question = f"Poistetaanko {len(old)} yli 7 päivää vanhaa keskeytettyä puhelua? Niitä ei voi palauttaa."
+        if confirm(io, question, default=False):
+            for entry in old:
+                autosave.remove(entry.call_id)
+            out.line(f"Poistettiin {len(old)} vanhaa keskeytettyä puhelua.", "dim")

@@ -4,21 +4,30 @@
   so "3" + Enter or "remon" + Enter picks an option without the arrows.
 * questionary's filter only binds ASCII printable keys; Finnish letters are
   added here, or typing "läntinen" would filter on "lntinen".
+* A filter that matches nothing hides the list and says so, and Enter does
+  nothing until the text matches or is cleared (questionary would show the
+  whole list again and let Enter pick option 1). Backspace restores the list.
+* Lines are fitted to the terminal: long hints wrap on word boundaries and a
+  choice keeps its tail (e.g. the address of a search hit) whole.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import questionary
-from prompt_toolkit.output import Output
+from prompt_toolkit.keys import Keys
+from prompt_toolkit.output import ColorDepth, Output
 from questionary.prompts.common import InquirerControl
 
 FINNISH_KEYS = "äöåÄÖÅšžŠŽéÉüÜ"
 
+# With NO_COLOR, prompt_toolkit drops to 1-bit colour depth (PromptIO.kwargs): bold stays, colours go.
 STYLE = questionary.Style(
     [
         ("qmark", "fg:#2a7ab0 bold"),
@@ -41,6 +50,8 @@ class PromptIO:
 
     def kwargs(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
+        if no_color():
+            extra["color_depth"] = ColorDepth.DEPTH_1_BIT
         if self.input is not None:
             extra["input"] = self.input
         if self.output is not None:
@@ -48,60 +59,124 @@ class PromptIO:
         return extra
 
 
+def no_color() -> bool:
+    """https://no-color.org: any non-empty NO_COLOR turns colour off."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def columns() -> int:
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def no_match_text(typed: str) -> str:
+    return (
+        f"  Ei osumia: ”{typed}”. Enter ei valitse mitään.\n"
+        "  Backspace palauttaa listan; soittajan sanoilla haetaan: ⌕ Hae vapaalla tekstillä."
+    )
+
+
 _DESCRIPTION = "  Description: "  # questionary's hard-coded English label for a choice's hint
 
 
+def _matches(control: InquirerControl) -> bool:
+    typed = (control.search_filter or "").lower()
+    return not typed or any(typed in str(c.title).lower() for c in control.choices if isinstance(c, questionary.Choice))
+
+
+def _control(question: questionary.Question) -> InquirerControl | None:
+    return next((c for c in question.application.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+
+
 def _finnish(question: questionary.Question) -> None:
-    """Finnish letters filter the list; the hint under the list is shown without an English label."""
+    """Finnish letters filter the list, no match blocks Enter, the hint is shown in Finnish and wrapped."""
     app = question.application
-    control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+    control = _control(question)
     if control is None or app.key_bindings is None:
         return
     tokens = control.text  # the control renders through this callable (set in its __init__)
 
-    def without_english_label():
-        return [
-            (style, "  ↳ " + text[len(_DESCRIPTION) :]) if text.startswith(_DESCRIPTION) else (style, text)
-            for style, text, *_ in tokens()
-        ]
+    def shown():
+        if not _matches(control):
+            return [("class:search_none", no_match_text(control.search_filter or ""))]
+        out = []
+        for style, text, *_ in tokens():
+            if text.startswith(_DESCRIPTION):
+                hint = text[len(_DESCRIPTION) :]
+                width = max(columns() - 1, 20)
+                text = "\n".join(textwrap.wrap(hint, width, initial_indent="  ↳ ", subsequent_indent="    "))
+            out.append((style, text))
+        return out
 
-    control.text = without_english_label
+    control.text = shown
+    bindings = app.key_bindings
     for char in FINNISH_KEYS:
 
         def handler(event, char: str = char) -> None:
             control.add_search_character(char)  # type: ignore[arg-type]
 
-        app.key_bindings.add(char, eager=True)(handler)  # type: ignore[attr-defined]
+        bindings.add(char, eager=True)(handler)  # type: ignore[attr-defined]
+
+    # Registered after questionary's own Enter binding, so this one wins.
+    @bindings.add(Keys.ControlM, eager=True)  # type: ignore[attr-defined]
+    def enter(event) -> None:
+        if not _matches(control):
+            return  # nothing matches: Enter must not pick the first option
+        control.is_answered = True
+        event.app.exit(result=control.get_pointed_at().value)
 
 
-def _fit(title: str, width: int) -> str:
-    """One line per choice: a wrapped choice breaks the list's cursor movement."""
-    return title if len(title) <= width else title[: max(width - 1, 10)].rstrip() + "…"
+def _fit(title: str, width: int, tail: str = "") -> str:
+    """One line per choice (a wrapped choice breaks the list's cursor movement).
+
+    The tail is kept whole and the title shortened instead, so a search hit's
+    address is never cut.
+    """
+    if len(title) + len(tail) <= width:
+        return title + tail
+    room = max(width - len(tail) - 1, 3)  # in a narrow terminal the title gives way, down to its number
+    return title[:room].rstrip() + "…" + tail
 
 
 def select(
     io: PromptIO,
     message: str,
-    choices: Sequence[tuple[str, Any] | tuple[str, Any, str]],
+    choices: Sequence[tuple[str, Any] | tuple[str, Any, str] | tuple[str, Any, str, str]],
     extras: Sequence[tuple[str, Any]] = (),
     default: Any = None,
     instruction: str = "(nuolet, numero tai kirjoita suodattaaksesi, Enter valitsee)",
 ) -> Any:
+    return _build(io, message, choices, extras, default, instruction).unsafe_ask()
+
+
+def _build(
+    io: PromptIO,
+    message: str,
+    choices: Sequence[tuple[str, Any] | tuple[str, Any, str] | tuple[str, Any, str, str]],
+    extras: Sequence[tuple[str, Any]],
+    default: Any,
+    instruction: str,
+) -> questionary.Question:
     """Numbered choices, then a separator and the extras (back, restart, search).
 
     A choice may carry a hint as a third item: it is shown under the list for
     the highlighted choice, and typing does not filter on it (typing "muut"
     must find "Muut kuntoutuspalvelut", not a hint that mentions "muutoslomakkeet").
+    A fourth item is a tail kept whole when the line is shortened (an address).
     """
-    width = shutil.get_terminal_size((100, 24)).columns - 6
+    width = columns() - 6
     items: list[questionary.Choice | questionary.Separator] = []
-    for number, (title, value, *hint) in enumerate(choices, start=1):
-        description = hint[0] if hint and hint[0] else None
-        items.append(questionary.Choice(title=_fit(f"{number}. {title}", width), value=value, description=description))
+    for number, (title, value, *rest) in enumerate(choices, start=1):
+        description = rest[0] if rest and rest[0] else None
+        tail = rest[1] if len(rest) > 1 else ""
+        items.append(
+            questionary.Choice(title=_fit(f"{number}. {title}", width, tail), value=value, description=description)
+        )
     if extras:
         items.append(questionary.Separator("─" * 20))
         items.extend(questionary.Choice(title=title, value=value) for title, value in extras)
     default_choice = next((c for c in items if isinstance(c, questionary.Choice) and c.value == default), None)
+    if len(message) + len(instruction) + 3 > columns():
+        instruction = "\n  " + instruction  # on its own line rather than cut mid-word by the terminal
     question = questionary.select(
         message,
         choices=items,
@@ -115,7 +190,7 @@ def select(
         **io.kwargs(),
     )
     _finnish(question)
-    return question.unsafe_ask()
+    return question
 
 
 def text(io: PromptIO, message: str, validate: Callable[[str], bool | str] | None = None, default: str = "") -> str:

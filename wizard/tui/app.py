@@ -13,7 +13,7 @@ from textual.binding import Binding
 
 from .. import autosave
 from ..engine import Session
-from ..errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from ..errors import EXIT_OK, EXIT_USAGE
 from ..search_cache import load_index
 from ..terminal import is_terminal
 from .commands import OutcomeSearch
@@ -55,6 +55,8 @@ class KelaApp(App[int]):
         self.crash: BaseException | None = None
         self.key_gate = KeyGate(self)
         self.quitting = False
+        # This call's own autosave, written off the UI thread; a failure is shown at once.
+        self.saver = autosave.Saver("browse", self._autosave_changed)
 
     async def on_event(self, event: events.Event) -> None:
         # Keys and pastes wait until what the previous key started is finished,
@@ -70,6 +72,12 @@ class KelaApp(App[int]):
         """Wait until every key received so far has been handled (for tests and probes)."""
         await self.key_gate.idle.wait()
 
+    def _autosave_changed(self, error: str | None) -> None:
+        if error:
+            self.notify(error, severity="error", timeout=30, markup=False)
+        else:
+            self.notify("Automaattinen tallennus toimii taas.", markup=False)
+
     @property
     def index(self) -> SearchIndex:
         """The shared search index, made on the first search (not every start needs one)."""
@@ -79,7 +87,7 @@ class KelaApp(App[int]):
         # Textual would print a full traceback with locals (which may hold a
         # caller's details). Keep the call instead and let run_browser report
         # one line plus a crash report without field values.
-        autosave.save(self.session)
+        self.saver.save_now(self.session)
         self.crash = self._exception
         self._close_messages_no_wait()
 
@@ -123,7 +131,7 @@ class KelaApp(App[int]):
         """Log the call (ids only) and clear its autosave."""
         if self.session.path:
             self.on_finish(self.session, "finished" if self.session.outcome else "abandoned")
-        autosave.clear(self.session.flow.id)
+        self.saver.clear(self.session)
 
 
 def run_browser(args: Any) -> int:
@@ -138,11 +146,13 @@ def run_browser(args: Any) -> int:
     flow = load_default(getattr(args, "flow", None))
     session = Session(flow)
     if getattr(args, "resume", False):
-        replayed = autosave.load(flow)
-        if replayed is None:
-            sys.stderr.write("Ei keskeytettyä puhelua jatkettavaksi. (Nothing to resume.)\n")
-            return EXIT_PROBLEM
-        session = replayed.session
+        from .screens.resume import resume_call
+
+        resumed = resume_call(flow, args.resume)
+        if resumed is None:
+            sys.stderr.write("Ei jatkettu: keskeytetyt puhelut ovat tallessa.\n")
+            return EXIT_OK
+        session = resumed.session
     on_finish = None
     notices: list[str] = []
     if not getattr(args, "no_log", False):
@@ -158,11 +168,13 @@ def run_browser(args: Any) -> int:
     try:
         result = app.run()
     except BaseException:
-        autosave.save(session)
+        app.saver.save_now(session)
         raise
     if app.crash is not None:
-        autosave.save(session)  # the call survives the crash: `browse --resume`
+        app.saver.save_now(session)  # the call survives the crash: `browse --resume`
         raise app.crash  # cli.main writes the crash report and exits 70
+    if app.saver.flush():  # a change made just before the exit is written, not lost with the event loop
+        sys.stderr.write(f"{app.saver.error}\n")
     for notice in notices:
         sys.stderr.write(notice + "\n")
     return EXIT_OK if result is None else int(result)

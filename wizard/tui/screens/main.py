@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from ... import autosave
 from ...checks import personal_data_fields
 from ...drafts import render_eml, render_text
 from ...engine import Session
@@ -107,10 +106,11 @@ class MainScreen(Screen[None]):
         crumb = " › ".join(["Alku", *labels]) if labels else "Alku"
         self.query_one("#breadcrumb", Static).update(Content(crumb))
         self.query_one(NodeDetail).show(self.session, self.session.clock())
+        # Saving is requested here and written off the UI thread (autosave.Saver): no fsync per key.
         if self.session.answers or any(self.session.fields.values()):
-            autosave.save(self.session)
-        else:  # back at a fresh start: nothing to keep (and no fsync on start-up)
-            autosave.clear(self.session.flow.id)
+            self.app.saver.request(self.session)  # type: ignore[attr-defined]
+        else:  # back at a fresh start: nothing to keep
+            self.app.saver.clear(self.session)  # type: ignore[attr-defined]
 
     def opened(self) -> None:
         """After the engine moved: update the view and put the tree cursor on the node."""
