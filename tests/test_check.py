@@ -206,6 +206,20 @@ def test_a_deep_nesting_names_its_line(capsys, tmp_path: Path):
     assert code == 1 and any(entry.startswith(f"{flow}:3: ") for entry in lines), lines
 
 
+@pytest.mark.parametrize(
+    "line3",
+    ["[" + ".".join(["a"] * 3001) + "]", "x." * 3000 + "y = 1", "z = {" + "k." * 3000 + "y = 1}"],
+    ids=["header", "dotted", "inline"],
+)
+def test_a_key_of_too_many_parts_names_its_own_line(capsys, tmp_path: Path, line3: str):
+    """A key of over 1,000 dotted parts is tomli's other 'too deep': the message named an earlier
+    array's line and '1 tasoa'."""
+    flow = tmp_path / "deep.toml"
+    flow.write_text('a = ["x"]\nb = "x"\n' + line3 + "\n", encoding="utf-8")
+    code, lines = check(capsys, "--contacts", str(VALID / "contacts.toml"), str(flow))
+    assert code == 1 and any(entry.startswith(f"{flow}:3: ") and "(3001 tasoa)" in entry for entry in lines), lines
+
+
 def test_the_shipped_data_passes(capsys, flow):
     code, lines = check(capsys)
     assert code == 0
