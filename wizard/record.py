@@ -113,6 +113,10 @@ def load_record(flow: Flow, path: Path) -> Replayed:
     text = read_text(path, limit=MAX_RECORD_BYTES)  # regular files only; Finnish errors naming the file
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise InputError(f"{path}: ei kelvollinen TOML-tallenne: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        from .loader import plain_syntax_error  # only on this error path: the loader is slow to import
+
+        raise InputError(f"{path}: ei kelvollinen TOML-tallenne: {plain_syntax_error(str(exc))}") from None
+    except RecursionError:
+        raise InputError(f"{path}: ei kelvollinen tallenne: sisäkkäisiä tasoja on liian monta.") from None
     return from_record(flow, data, source=str(path))
