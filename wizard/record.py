@@ -60,10 +60,11 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     if not isinstance(record, dict) or not isinstance(record.get("answers", {}), dict):
         raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([answers]-taulu puuttuu).")
     meta = record.get("flow", {})
-    if not isinstance(meta, dict) or meta.get("id") != flow.id:
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([flow]-taulun id puuttuu).")
+    if meta.get("id") != flow.id:
         raise InputError(
-            f"{source}: tallenne on päätöspuusta '{meta.get('id') if isinstance(meta, dict) else '?'}', "
-            f"ei puusta '{flow.id}' (valitse puu: --flow)."
+            f"{source}: tallenne on päätöspuusta '{meta['id']}', ei puusta '{flow.id}' (valitse puu: --flow)."
         )
     if meta.get("hash") != flow.content_hash:
         notices.append(
