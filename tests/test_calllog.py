@@ -193,3 +193,8 @@ def test_the_wizard_says_once_that_the_log_cannot_be_written(tmp_path: Path, mon
     assert code == 0
     assert out.count("Puhelua ei voitu kirjata puhelulokiin") == 1
     assert "keskinenvp.terapiasopimukset@kela.fi" in out
+
+
+def test_an_io_error_is_not_called_a_full_disk():
+    assert calllog.reason(sqlite3.OperationalError("disk I/O error")) != "levy on täynnä"
+    assert calllog.reason(sqlite3.OperationalError("database or disk is full")) == "levy on täynnä"

@@ -128,8 +128,10 @@ def reason(exc: BaseException) -> str:
         return "ei kirjoitusoikeutta tiedostoon tai sen hakemistoon"
     if "already exists" in text or "duplicate column" in text or "no such" in text:
         return "tiedostossa on vieras tai keskeneräinen taulu; siirrä se pois, niin uusi loki aloitetaan"
-    if "disk" in text or "full" in text:
+    if "full" in text:
         return "levy on täynnä"
+    if "disk i/o" in text:  # not a full disk: a failing disk, or a file SQLite cannot lock or map
+        return "levyn luku tai kirjoitus epäonnistui; tarkista levy ja tiedoston oikeudet"
     return "tietokantavirhe"
 
 
