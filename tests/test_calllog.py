@@ -123,12 +123,38 @@ def _unreadable(db: Path) -> None:
     db.mkdir()  # a directory where the log should be
 
 
-@pytest.mark.parametrize("make", [_newer, _corrupt, _foreign, _unreadable])
+def _negative_version(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = -5")  # was IndexError: exit 70
+
+
+def _fifo(db: Path) -> None:
+    os.mkfifo(db)  # was "levy on täynnä" (disk full)
+
+
+def _link_to_a_device(db: Path) -> None:
+    db.symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize("make", [_newer, _corrupt, _foreign, _unreadable, _negative_version, _fifo, _link_to_a_device])
 def test_stats_on_a_broken_log_names_the_file_and_exits_1(tmp_path: Path, make):
     code, err = _stats_with_log(tmp_path, make)
     assert code == 1
     assert "calls.sqlite3" in err and "puheluloki" in err
+    assert "levy on täynnä" not in err and "tietokantavirhe" not in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_log_that_is_not_a_regular_file_is_reported_not_written_through(flow: Flow, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(calllog, "_reported", False)
+    target = tmp_path / "elsewhere.sqlite3"
+    db = tmp_path / "calls.sqlite3"
+    db.symlink_to(target)
+    session = Session(flow)
+    session.jump_to("sopimus_remontti", via="steps")
+    notice = log_call(session, path=db)
+    assert notice and "calls.sqlite3" in notice
+    assert not target.exists()
 
 
 def test_a_newer_log_says_to_update(tmp_path: Path):
@@ -167,3 +193,8 @@ def test_the_wizard_says_once_that_the_log_cannot_be_written(tmp_path: Path, mon
     assert code == 0
     assert out.count("Puhelua ei voitu kirjata puhelulokiin") == 1
     assert "keskinenvp.terapiasopimukset@kela.fi" in out
+
+
+def test_an_io_error_is_not_called_a_full_disk():
+    assert calllog.reason(sqlite3.OperationalError("disk I/O error")) != "levy on täynnä"
+    assert calllog.reason(sqlite3.OperationalError("database or disk is full")) == "levy on täynnä"

@@ -206,6 +206,45 @@ def test_a_deep_nesting_names_its_line(capsys, tmp_path: Path):
     assert code == 1 and any(entry.startswith(f"{flow}:3: ") for entry in lines), lines
 
 
+@pytest.mark.parametrize(
+    "line3",
+    ["[" + ".".join(["a"] * 3001) + "]", "x." * 3000 + "y = 1", "z = {" + "k." * 3000 + "y = 1}"],
+    ids=["header", "dotted", "inline"],
+)
+def test_a_key_of_too_many_parts_names_its_own_line(capsys, tmp_path: Path, line3: str):
+    """A key of over 1,000 dotted parts is tomli's other 'too deep': the message named an earlier
+    array's line and '1 tasoa'."""
+    flow = tmp_path / "deep.toml"
+    flow.write_text('a = ["x"]\nb = "x"\n' + line3 + "\n", encoding="utf-8")
+    code, lines = check(capsys, "--contacts", str(VALID / "contacts.toml"), str(flow))
+    assert code == 1 and any(entry.startswith(f"{flow}:3: ") and "(3001 tasoa)" in entry for entry in lines), lines
+
+
+@pytest.mark.parametrize(
+    "line3",
+    ["x = 'a\x1bb'", "x y = 1", 'x = "\\uZZZZ"', "x = 2026-13-45", "x = {a = 1, a = 2}", "-x- = 1"],
+    ids=["literal-control", "no-equals", "bad-hex", "bad-date", "inline-duplicate", "valid-but-unknown-key"],
+)
+def test_toml_syntax_errors_are_in_finnish(capsys, tmp_path: Path, line3: str):
+    """The parser's English ('Found invalid character', "Expected '=' after a key", ...) reached the maintainer."""
+    flow = tmp_path / "flow.toml"
+    flow.write_text('a = 1\nb = "x"\n' + line3 + "\n", encoding="utf-8")
+    code, lines = check(capsys, "--contacts", str(VALID / "contacts.toml"), str(flow))
+    assert code == 1
+    if line3 != "-x- = 1":
+        assert any(entry.startswith(f"{flow}:3: TOML-syntaksivirhe") for entry in lines), lines
+    for english in ("Found", "Expected", "Invalid", "Duplicate", "Cannot", "Escaped"):
+        assert not any(english in entry for entry in lines), lines
+
+
+def test_a_broken_record_is_explained_in_finnish(tmp_path: Path):
+    record = tmp_path / "puhelu.toml"
+    record.write_text('format = 1\noutcome = "sopimus_remontti"\nfields x = 1\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "wizard", "replay", str(record)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "rivi 3, sarake" in result.stderr and "Expected" not in result.stderr, result.stderr
+
+
 def test_the_shipped_data_passes(capsys, flow):
     code, lines = check(capsys)
     assert code == 0

@@ -210,6 +210,9 @@ def test_long_subject_folds_and_parses_back(flow: Flow):
         ("America/New_York", "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 05:00:00 -0500"),
         ("UTC", "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 10:00:00 +0000"),
         ("Ei/Tallainen", "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 12:00:00 +0200"),
+        # A file that is not a zone does not name one: the default, not the C library's UTC fallback.
+        ("/etc/passwd", "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 12:00:00 +0200"),
+        (":/etc/passwd", "2026-11-30T10:00:00+00:00", "Mon, 30 Nov 2026 12:00:00 +0200"),
     ],
 )
 def test_date_is_in_the_local_zone(flow: Flow, monkeypatch, tz, created: str, date: str):

@@ -224,6 +224,25 @@ def test_the_same_file_twice_is_refused(tmp_path: Path):
     assert result.returncode == 1 and not (tmp_path / "x").exists()
 
 
+def test_the_same_file_by_two_names_is_refused_before_anything_is_written(tmp_path: Path):
+    """`--record link/x -o real/x` (link -> real) wrote the record, then refused the draft: not all or nothing."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    result = run("draft", "sopimus_remontti", "--record", "link/x", "-o", "real/x", cwd=tmp_path)
+    assert result.returncode == 1 and "kahdesti" in result.stderr.decode(), result.stderr
+    assert not (tmp_path / "real" / "x").exists()
+
+
+@pytest.mark.parametrize("name", ["vanha.eml/", "uusi/"])
+def test_a_name_ending_in_a_slash_is_not_a_file_name(tmp_path: Path, name: str):
+    """`-o vanha.eml/ --force` replaced the file vanha.eml; `-o uusi/` wrote a file called uusi."""
+    (tmp_path / "vanha.eml").write_text("vanha")
+    result = run("draft", "sopimus_remontti", "-o", name, "--force", cwd=tmp_path)
+    assert result.returncode == 1 and "tiedoston nimi" in result.stderr.decode(), result.stderr
+    assert (tmp_path / "vanha.eml").read_text() == "vanha"
+    assert not (tmp_path / "uusi").exists()
+
+
 def _dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()

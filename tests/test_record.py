@@ -82,3 +82,11 @@ def test_record_is_plain_toml(flow: Flow):
     text = dumps(_finished(flow))
     assert tomli_w.dumps(tomllib.loads(text)) == text
     assert isinstance(flow.questions["aihe"], Question)
+
+
+@pytest.mark.parametrize("record", [{}, {"answers": {}}, {"flow": {"hash": "x"}, "answers": {}}])
+def test_a_record_without_a_tree_says_so_not_none(flow: Flow, record):
+    """An empty record said "tallenne on päätöspuusta 'None'": Python's None, not a Finnish reason."""
+    with pytest.raises(InputError) as caught:
+        from_record(flow, record, source="r.toml")
+    assert "None" not in str(caught.value) and "[flow]" in str(caught.value), str(caught.value)

@@ -83,6 +83,7 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     path = path or log_path()
     conn = None
     try:
+        _require_regular(path)
         make_dir(path.parent)
         _private(path)
         conn = sqlite3.connect(path, timeout=30)
@@ -100,6 +101,22 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
         raise CallLogError(f"{path}: puhelulokia ei voi käyttää: {reason(exc)}.") from None
 
 
+def _require_regular(path: Path) -> None:
+    """Only a regular file (or none) is a log: SQLite would write through a symlink and
+    misreport a directory, FIFO or device as a full disk or a database error."""
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise CallLogError(
+            f"{path}: puhelulokia ei voi käyttää: se ei ole tavallinen tiedosto (hakemisto, laite, putki tai linkki); "
+            "siirrä se pois, niin uusi loki aloitetaan."
+        )
+
+
 def reason(exc: BaseException) -> str:
     """The SQLite or OS error in Finnish, with what to do."""
     text = str(exc).lower()
@@ -111,8 +128,10 @@ def reason(exc: BaseException) -> str:
         return "ei kirjoitusoikeutta tiedostoon tai sen hakemistoon"
     if "already exists" in text or "duplicate column" in text or "no such" in text:
         return "tiedostossa on vieras tai keskeneräinen taulu; siirrä se pois, niin uusi loki aloitetaan"
-    if "disk" in text or "full" in text:
+    if "full" in text:
         return "levy on täynnä"
+    if "disk i/o" in text:  # not a full disk: a failing disk, or a file SQLite cannot lock or map
+        return "levyn luku tai kirjoitus epäonnistui; tarkista levy ja tiedoston oikeudet"
     return "tietokantavirhe"
 
 
@@ -144,6 +163,11 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 def _version(conn: sqlite3.Connection) -> int:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < 0:  # no version of this tool writes one: a foreign file
+        raise CallLogError(
+            f"{_file_of(conn)}: puhelulokia ei voi käyttää: tiedosto ei ole tämän ohjelman puheluloki "
+            f"(versio {version}); siirrä se pois, niin uusi loki aloitetaan."
+        )
     if version > SCHEMA_VERSION:
         raise CallLogError(
             f"{_file_of(conn)}: puheluloki on uudemman kela-ohjaus-version tekemä "

@@ -160,7 +160,7 @@ def _in_local_zone(when: datetime) -> datetime:
     from datetime import timedelta, timezone
 
     name = _zone_name()
-    if not os.path.isfile(os.path.join("/usr/share/zoneinfo", name)):
+    if not _is_zone_file(os.path.join("/usr/share/zoneinfo", name)):
         return when.astimezone(local_zone())
     saved = os.environ.get("TZ")
     os.environ["TZ"] = name
@@ -174,6 +174,19 @@ def _in_local_zone(when: datetime) -> datetime:
             os.environ["TZ"] = saved
         time.tzset()
     return when.astimezone(timezone(timedelta(seconds=offset)))
+
+
+def _is_zone_file(path: str) -> bool:
+    """A regular tz database file: the C library reads anything else (TZ=/etc/passwd) as UTC."""
+    import os
+
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"TZif"
+    except OSError:
+        return False
 
 
 def _rfc5322_date(iso: str) -> str:

@@ -128,6 +128,9 @@ def user_path(name: str) -> Path:
     if expanded.startswith("~"):
         user = expanded[1:].split(os.sep, 1)[0]
         raise InputError(f"{name}: käyttäjää '{user}' ei ole; anna tiedoston nimi ilman ~-lyhennettä.")
+    # Checked on the text: Path drops a trailing "/" or "/.", so "x.eml/" would name the file x.eml.
+    if os.path.basename(expanded) in ("", ".", ".."):
+        raise InputError(f"{name}: tiedoston nimi puuttuu (nimi päättyy hakemistoon); anna tiedoston nimi.")
     return Path(expanded)
 
 
@@ -350,7 +353,7 @@ def write_all(items: list[tuple[Path | str, bytes | str]], *, overwrite: bool = 
     targets = [check_target(path, overwrite=overwrite) for path, _ in items]
     seen = set()
     for target in targets:
-        key = os.path.abspath(target)
+        key = os.path.realpath(target)  # real: a symlinked directory can name the same file twice
         if key in seen:
             raise InputError(f"{target}: sama tiedosto annettiin kahdesti.")
         seen.add(key)

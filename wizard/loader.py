@@ -228,8 +228,41 @@ _SYNTAX = (
         "Illegal character",
         "tekstissä on ohjausmerkki, joka ei kuulu dataan: poista se (sarkain ja rivinvaihto käyvät)",
     ),
+    (  # the same, inside a literal ('...') string
+        "Found invalid character",
+        "tekstissä on ohjausmerkki, joka ei kuulu dataan: poista se (sarkain ja rivinvaihto käyvät)",
+    ),
+    ("Expected '=' after a key", "avaimen perästä puuttuu =: kirjoita rivi muodossa avain = arvo"),
+    (
+        "Invalid initial character for a key part",
+        "avain ei kelpaa: käytä kirjaimia a–z, numeroita, _ ja -, tai kirjoita avain lainausmerkkeihin",
+    ),
+    ("Invalid hex value", "\\u- tai \\U-merkinnässä on virheellinen heksadesimaaliluku: tarkista merkintä"),
+    (
+        "Escaped character is not a Unicode scalar value",
+        "\\u- tai \\U-merkintä ei ole Unicode-merkki: tarkista merkintä",
+    ),
+    ("Invalid date or datetime", "päivämäärä tai aika ei kelpaa: kirjoita se muodossa 2026-11-28"),
+    ("Duplicate inline table key", "sama avain on kahdesti {…}-taulussa: poista toinen"),
+    (
+        "Cannot mutate immutable namespace",
+        "{…}- tai [...]-arvona annettua taulua ei voi täydentää myöhemmin: kirjoita sen avaimet yhteen paikkaan",
+    ),
+    ("Cannot redefine namespace", "taulu on jo määritelty toisella tavalla: yhdistä määrittelyt"),
 )
 _DECLARE = re.compile(r"Cannot declare \((.*)\) twice")
+
+
+def plain_syntax_error(raw: str) -> str:
+    """A TOML parser's error text in plain Finnish with its line and column (for records and autosaves)."""
+    found = _TOML_POS.search(raw)
+    message = _TOML_END.sub("", _TOML_POS.sub("", raw)).strip()
+    plain = next((fi for en, fi in _SYNTAX if message.startswith(en)), None)
+    if plain is None:
+        plain = "rakenne ei ole kelvollista TOMLia: tarkista rivin lainausmerkit, sulkeet ja = -merkki"
+    return f"rivi {found.group(1)}, sarake {found.group(2)}: {plain}" if found else plain
+
+
 _OVERWRITE = "Cannot overwrite a value"
 
 

@@ -60,10 +60,11 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     if not isinstance(record, dict) or not isinstance(record.get("answers", {}), dict):
         raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([answers]-taulu puuttuu).")
     meta = record.get("flow", {})
-    if not isinstance(meta, dict) or meta.get("id") != flow.id:
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([flow]-taulun id puuttuu).")
+    if meta.get("id") != flow.id:
         raise InputError(
-            f"{source}: tallenne on päätöspuusta '{meta.get('id') if isinstance(meta, dict) else '?'}', "
-            f"ei puusta '{flow.id}' (valitse puu: --flow)."
+            f"{source}: tallenne on päätöspuusta '{meta['id']}', ei puusta '{flow.id}' (valitse puu: --flow)."
         )
     if meta.get("hash") != flow.content_hash:
         notices.append(
@@ -113,6 +114,10 @@ def load_record(flow: Flow, path: Path) -> Replayed:
     text = read_text(path, limit=MAX_RECORD_BYTES)  # regular files only; Finnish errors naming the file
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise InputError(f"{path}: ei kelvollinen TOML-tallenne: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        from .loader import plain_syntax_error  # only on this error path: the loader is slow to import
+
+        raise InputError(f"{path}: ei kelvollinen TOML-tallenne: {plain_syntax_error(str(exc))}") from None
+    except RecursionError:
+        raise InputError(f"{path}: ei kelvollinen tallenne: sisäkkäisiä tasoja on liian monta.") from None
     return from_record(flow, data, source=str(path))

@@ -68,7 +68,7 @@ class LineIndex:
         # Keys assigned twice: (path, first line, second line), in file order.
         self.duplicates: list[tuple[Path, int, int]] = []
         self._assigned: dict[Path, int] = {}
-        # First line at which nesting reached its maximum (for "nesting too deep").
+        # First line at which nesting (or the parts of one key) reached its maximum (for "nesting too deep").
         self.deepest_line = 0
         self.max_depth = 0
         self._text = text
@@ -103,9 +103,11 @@ class LineIndex:
                     self._pos = found.end()
                     break
             else:
+                self._depth(len(parts))
                 return tuple(parts) or None
             found = _DOT.match(self._text, self._pos)
             if not found:
+                self._depth(len(parts))  # tomli refuses a key of over 1,000 parts as "too deep"
                 return tuple(parts)
             self._pos = found.end()
 
@@ -178,6 +180,7 @@ class LineIndex:
 
     def _header(self, names: tuple[str, ...], double: bool, aot: dict[Path, int]) -> Path:
         """The table a header opens; `[[a.b]]` inside the last `[[a]]` element resolves to a.N.b."""
+        self._depth(len(names))
         resolved: list[str | int] = []
         for i, name in enumerate(names):
             resolved.append(name)
