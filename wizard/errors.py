@@ -59,6 +59,6 @@ class PersonalDataError(InputError):
         which = "Kenttä" if len(self.fields) == 1 else "Kentät"
         verb = "sisältää" if len(self.fields) == 1 else "sisältävät"
         super().__init__(
-            f"{which} {named} {verb} henkilötunnuksen (personal identity code): "
+            f"{which} {named} {verb} henkilötunnuksen: "
             "henkilötunnusta ei kannata lähettää tavallisessa sähköpostissa (tämän työkalun suositus)."
         )
