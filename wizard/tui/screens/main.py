@@ -257,7 +257,14 @@ class MainScreen(Screen[None]):
         import asyncio
 
         from ... import clipboard
+        from ...web.deliver import in_web_page
 
+        if in_web_page(self.app):
+            # Under `serve` the server's clipboard is not the person's: the page copies it
+            # (Textual's web driver), and the page does not report back whether it could.
+            self.app.copy_to_clipboard(text)
+            self.notify(f"{what} annettu selaimelle kopioitavaksi (Ctrl+V liittää sen).", markup=False)
+            return
         tool = await asyncio.to_thread(clipboard.copy, text)
         if tool:
             self.notify(f"{what} kopioitu {clipboard.copied_to(tool)}.", markup=False)
