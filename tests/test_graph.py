@@ -94,3 +94,35 @@ def test_svg_with_graphviz(capsysbinary):
     assert main(["graph", "--format", "svg", "--from", "akva_aihe"]) == 0
     out = capsysbinary.readouterr().out
     assert out.lstrip().startswith(b"<?xml") and b"<svg" in out and b"akva_mittarit" in out
+
+
+def _fake_dot(folder: Path, script: str) -> dict[str, str]:
+    folder.mkdir()
+    program = folder / "dot"
+    program.write_text(f"#!/bin/sh\n{script}\n")
+    program.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}", "KELA_OHJAUS_HOME": str(folder)}
+
+
+def test_a_failing_graphviz_with_no_words_still_gets_a_reason(tmp_path: Path):
+    env = _fake_dot(tmp_path / "fake", "echo garbage; exit 3")
+    result = subprocess.run(
+        [sys.executable, "-m", "wizard", "graph", "--format", "svg"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "koodiin 3" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_hung_graphviz_does_not_hang_the_command(monkeypatch):
+    from wizard import graph
+
+    def hang(*args, **kwargs):
+        raise subprocess.TimeoutExpired(args[0], kwargs.get("timeout", 0))
+
+    monkeypatch.setattr(subprocess, "run", hang)
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/dot")
+    with pytest.raises(RuntimeError, match="ei vastannut"):
+        graph.svg("digraph {}")

@@ -155,7 +155,11 @@ def svg(dot_source: str) -> bytes:
     program = shutil.which("dot")
     if program is None:
         raise FileNotFoundError("dot")
-    result = subprocess.run([program, "-Tsvg"], input=dot_source.encode(), capture_output=True, timeout=120)
+    try:  # a hung Graphviz must not hang the command
+        result = subprocess.run([program, "-Tsvg"], input=dot_source.encode(), capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError("dot ei vastannut minuutissa") from None
     if result.returncode != 0:
-        raise RuntimeError(result.stderr.decode(errors="replace").strip()[:500])
+        reason = result.stderr.decode(errors="replace").strip()[:500]
+        raise RuntimeError(reason or f"dot päättyi koodiin {result.returncode} ilman selitystä")
     return result.stdout
