@@ -305,8 +305,9 @@ def test_registration_held_out_phrasings(flow: Flow, capsys):
     with capsys.disabled():
         print(f"\nregistration held-out: top-1 {top1}/{n}, top-3 {top3}/{n}; misses: {misses}")
     assert n >= 10
-    # Measured 8/12 and 10/12 with the BM25 ranking (9/12 before it); guarded just below.
-    assert top1 / n >= 0.65 and top3 / n >= 0.8, misses
+    # Measured 8/12 and 10/12 with the BM25 ranking (9/12 before it); 12/12 and 12/12 once a word that
+    # names a branch decides its question (tuned on tests/search_registration_dev.toml, never on this set).
+    assert top1 / n >= 0.95 and top3 / n >= 0.99, misses
 
 
 @pytest.mark.parametrize("fmt", ["mermaid", "dot"])

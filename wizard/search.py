@@ -14,7 +14,9 @@ the path least), normalised by how much text the outcome has. Match quality:
                                                           "kesken" never reaches "keski")
 * same word family (long common prefix) ......... 0.6-0.95  terapiaa ~ terapioiden
 * compound head (the query word ends in a stem) . 0.8   julkisivuremontti ~ remontti
-* query word starts an index word ............... 0.7   tulkkau ~ tulkkaus
+* query word starts an index word ............... 0.7   tulkkau ~ tulkkaus; also the whole word where
+                                                          the stemmer undoubled it: vastaanotto ~ vastaanottotila
+* a relative of a word the data has exactly ...... x 0.85  rekisteröityä is not rekisteröityneen
 * query word is the head of an index compound ... 0.6   remontti ~ putkiremontti
 * compound modifier, counted beside the head .... 0.55  tulkkausfirma ~ tulkkaus + firma
 * typo (Levenshtein similarity >= 0.8) .......... 0.45-0.5  remontii ~ remontti; only for
@@ -26,6 +28,14 @@ would add, "ei onnistu" matches the data's own "ei onnistu". An outcome
 whose title is conditional on a failure ("... kun muuttaminen ei onnistu
 Extranetissä") ranks below the step to try first unless the caller reports
 a failure.
+
+Branches: a word that sits in most outcomes of one option's branch and in no
+outcome under the question's other options names that branch ("rekisteröitynyt"
+at "sopimuskausi vai rekisteröitymismenettely?"); a caller who says it has
+answered the question, so the other options' outcomes step back. An outcome
+whose own title names its branch ("Rekisteröityneen palveluntuottajan …") is
+for callers in that branch: when the caller does not name it, it ranks below
+the peer in a sibling branch that the same words reach.
 
 `find()` says when it is unsure: when the close top hits lead to different
 addresses it names the tree question that separates them; when nothing
@@ -58,6 +68,13 @@ CONDITIONAL = 0.7  # factor for an outcome conditional on a failure the caller d
 CLOSE = 0.8  # hits within this fraction of the top score are "close"
 MAX_CLOSE = 4  # at most this many hits are weighed against each other
 WEAK = 1.0  # a top score below this is "nothing useful"
+# A word that names one option's branch of a question (it is in most of that branch's outcomes and in no
+# other outcome under the question, e.g. "rekisteröitynyt" at "sopimuskausi vai rekisteröitymismenettely?")
+# decides that question: the outcomes under its other options are scaled by this.
+OTHER_BRANCH = 0.5
+UNNAMED_BRANCH = 0.7  # factor for an outcome whose title names a branch the caller did not name (see _score)
+BRANCH_COVER = 0.5  # the share of the branch's outcomes a word must be in to name the branch
+FAMILY_OF_EXACT = 0.85  # a relative of a word the data has exactly matches less: rekisteröityä ≠ rekisteröityneen
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
 
@@ -105,6 +122,8 @@ class SearchIndex:
         root: str,
         conditional: frozenset[int] | set[int],
         names: tuple[str, ...] = (),
+        branches: dict[str, tuple[tuple[str, str], ...]] | None = None,
+        qualified: dict[int, tuple[tuple[tuple[str, str], ...], ...]] | None = None,
     ) -> None:
         self.outcomes = outcomes
         # stem -> {outcome index: (weight, surface word as written)}
@@ -116,6 +135,10 @@ class SearchIndex:
         self.root = root
         self.conditional = frozenset(conditional)  # outcomes whose title is conditional on a failure
         self.names = names  # the words of contact names (folded): short stems reach them only as whole words
+        self.branches = branches or {}  # stem -> the path prefix (ending in the option) whose branch it names
+        # outcome -> the branches its own title names ("Rekisteröityneen palveluntuottajan …"): it is for
+        # callers in that branch only, so it ranks below its peers unless the caller names the branch
+        self.qualified = qualified or {}
         self.min_norm = min(norms, default=K1)
         self.stems = sorted(s for s in postings if not s.startswith(NEG))  # for prefix and typo scans
         self._restricted: dict[str, dict[int, tuple[float, str]]] = {}
@@ -206,6 +229,8 @@ class SearchIndex:
             self.root,
             tuple(sorted(self.conditional)),
             self.names,
+            self.branches,
+            self.qualified,
         )
 
     @classmethod
@@ -237,12 +262,15 @@ def build_index(flow: Flow) -> SearchIndex:
     postings: dict[str, dict[int, tuple[float, str]]] = {}
     analysed: dict[str, list[tuple[str, str]]] = {"": []}  # labels recur along paths: analyse each text once
 
-    def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
-        """Add text's (stem, word as written) pairs at `weight`, keeping each stem's best."""
+    def words(text: str) -> list[tuple[str, str]]:
         pairs = analysed.get(text)
         if pairs is None:
             pairs = analysed[text] = analyse_words(text)
-        for stem_, word in pairs:
+        return pairs
+
+    def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
+        """Add text's (stem, word as written) pairs at `weight`, keeping each stem's best."""
+        for stem_, word in words(text):
             held = terms_.get(stem_)
             if held is None or held[0] < weight:
                 terms_[stem_] = (weight, word)
@@ -286,6 +314,7 @@ def build_index(flow: Flow) -> SearchIndex:
 
     lengths: list[float] = []
     conditional: set[int] = set()
+    title_stems: list[set[str]] = []
     for i, oid in enumerate(outcomes):
         outcome = flow.outcomes[oid]
         contact = flow.contacts[outcome.contact]
@@ -307,6 +336,9 @@ def build_index(flow: Flow) -> SearchIndex:
         for keyword in outcome.keywords:
             put(own, keyword, W_KEYWORD)
         put(own, outcome.title, W_TITLE)
+        # the words the title adds to the topic it stands for: a qualifier such as "Rekisteröityneen"
+        topics = [outcome.topic] if outcome.topic else list(contact.topics)
+        title_stems.append({s for s, _ in words(outcome.title)} - {s for t in topics for s, _ in words(t)})
         if any(s.startswith(NEG) for s, _ in analysed[outcome.title]):
             conditional.add(i)
         prefix = path[:-1]
@@ -329,10 +361,53 @@ def build_index(flow: Flow) -> SearchIndex:
     contacts = [flow.outcomes[oid].contact for oid in outcomes]
     paths = [flow.paths.get(oid, ()) for oid in outcomes]
     names = tuple(sorted({_fold(w) for c in flow.contacts.values() for w in c.name.split()}))
-    return SearchIndex(outcomes, postings, idf, norms, contacts, paths, flow.root, conditional, names)
+    branches = _branches(postings, paths)
+    qualified = {}
+    for i, stems in enumerate(title_stems):
+        own = {branches[t] for t in stems if t in branches and paths[i][: len(branches[t])] == branches[t]}
+        if own:
+            qualified[i] = tuple(sorted(own))
+    return SearchIndex(
+        outcomes, postings, idf, norms, contacts, paths, flow.root, conditional, names, branches, qualified
+    )
 
 
-def _common_prefix(a: str, b: str) -> int:
+def _branches(
+    postings: dict[str, dict[int, tuple[float, str]]], paths: list[tuple[tuple[str, str], ...]]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The words that name a branch: all their outcomes share a path prefix ending in one option of a
+    question, they are in at least BRANCH_COVER of that option's outcomes and in no outcome under the
+    question's other options (a word that is elsewhere too separates nothing there)."""
+    # The common prefix of a set of paths is that of its least and greatest, and the paths under a
+    # prefix are a run of the sorted paths: rank the paths once.
+    by_rank = sorted(range(len(paths)), key=paths.__getitem__)
+    ordered = [paths[i] for i in by_rank]
+    rank = [0] * len(paths)
+    for r, i in enumerate(by_rank):
+        rank[i] = r
+    sizes: dict[tuple, int] = {(): len(paths)}
+
+    def size(prefix: tuple) -> int:
+        found = sizes.get(prefix)
+        if found is None:
+            qid, opt = prefix[-1]
+            end = (*prefix[:-1], (qid, opt + "\uffff"))
+            found = sizes[prefix] = bisect_left(ordered, end) - bisect_left(ordered, prefix)
+        return found
+
+    found: dict[str, tuple[tuple[str, str], ...]] = {}
+    for term, posting in postings.items():
+        if len(posting) < 2 or len(term) <= SHORT or term.startswith(NEG):
+            continue
+        ranks = list(map(rank.__getitem__, posting))
+        first, last = paths[by_rank[min(ranks)]], paths[by_rank[max(ranks)]]
+        prefix = first[: _common_prefix(first, last)]
+        if prefix and len(posting) >= BRANCH_COVER * size(prefix) and size(prefix) < size(prefix[:-1]):
+            found[term] = prefix
+    return found
+
+
+def _common_prefix(a: str | tuple, b: str | tuple) -> int:
     n = min(len(a), len(b))
     i = 0
     while i < n and a[i] == b[i]:
@@ -396,7 +471,12 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
     if len(stem_) <= SHORT:
         return list(found.items())
     for term, quality in _family(index, stem_).items():
-        offer(term, quality)
+        offer(term, quality if term == stem_ or not exact else FAMILY_OF_EXACT * quality)
+    # The stemmer undoubles a final consonant (vastaanotto -> vastaanoto), so the whole word starts
+    # index compounds its stem does not: vastaanotto ~ vastaanottotila.
+    if len(surface) >= 7 and not surface.startswith(stem_):
+        for term in index.with_prefix(surface):
+            offer(term, 0.7)
     if exact:  # a word the data has is not taken apart: toimipiste is no "toimi"
         return list(found.items())
     # Compound head inside the query word: julkisivuremontti ~ remontti. The part
@@ -539,6 +619,38 @@ def _score(
                 penalties[i] = penalties.get(i, 0.0) + value
     for i, value in penalties.items():
         scores[i] -= value
+    # A word that names a branch decides its question: the other options' outcomes step back.
+    branches = index.branches
+    named = {
+        branches[t] for _, cands, kind in plan if kind != EXCLUDED for t, q in cands if q >= 0.85 and t in branches
+    }
+    for prefix in named:
+        depth = len(prefix) - 1
+        for i in scores:
+            path = index.paths[i]
+            if len(path) > depth and path[:depth] == prefix[:depth] and path[depth] != prefix[depth]:
+                scores[i] *= OTHER_BRANCH
+    # An outcome whose title names its branch ("Rekisteröityneen palveluntuottajan yhtiömuodon muutos")
+    # ranks below the peer the same words reach in a sibling branch, unless the caller names the branch.
+    # (only among the leading hits: the order further down is never shown)
+    leading = heapq.nlargest(4 * keep, scores, key=scores.__getitem__) if index.qualified else []
+    for i in leading:
+        own = index.qualified.get(i)
+        if own is None or not named.isdisjoint(own):
+            continue
+        words = set(matched[i])
+        for prefix in own:
+            depth = len(prefix) - 1
+            if any(
+                j != i
+                and (path := index.paths[j])[:depth] == prefix[:depth]
+                and len(path) > depth
+                and path[depth] != prefix[depth]
+                and not words.isdisjoint(matched[j])
+                for j in leading
+            ):
+                scores[i] *= UNNAMED_BRANCH
+                break
     if not failure_reported:
         for i in index.conditional & scores.keys():
             scores[i] *= CONDITIONAL
