@@ -82,6 +82,9 @@ def main() -> None:
     os.chdir(root)  # `-m wizard` imports this checkout
     times: dict[str, list[float]] = {name: [] for name, _, _ in CASES}
     with tempfile.TemporaryDirectory() as home:
+        # A session that outlives the probes: when the last session ends the server exits,
+        # and the next probe's new-session can race with that exit ("server exited unexpectedly").
+        subprocess.run([tmux, "-L", socket, "new-session", "-d", "-s", "keep", "sleep 3600"], check=True)
         try:
             for _ in range(args.runs):
                 for name, argv, marks in CASES:
