@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomli
 
 from wizard import autosave
 from wizard.engine import Session
@@ -99,7 +99,7 @@ async def test_the_saver_does_not_block_the_caller_and_writes_the_latest(flow: F
     saver.request(session)
     while saver._task is not None and not saver._task.done():
         await asyncio.sleep(0.01)
-    saved = tomllib.loads(path.read_text(encoding="utf-8"))
+    saved = tomli.loads(path.read_text(encoding="utf-8"))
     assert saved["outcome"] == "sopimus_remontti" and saved["autosave"]["front_end"] == "browse"
     assert changes == []  # no failure to report
     saver.clear(session)

@@ -664,13 +664,13 @@ def open_mittarit(term) -> None:
 
 
 def saved_record_fields(term, home: Path) -> dict[str, str]:
-    import tomllib
+    import tomli
 
     term.human("Escape", "r")
     term.wait_for("Tallenna tallenne")
     term.human("Enter")
     term.wait_for("Tallennettu")
-    return tomllib.loads((home / "akva_mittarit.toml").read_text(encoding="utf-8"))["fields"]
+    return tomli.loads((home / "akva_mittarit.toml").read_text(encoding="utf-8"))["fields"]
 
 
 @needs_tmux

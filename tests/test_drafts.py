@@ -257,12 +257,12 @@ def test_body_is_what_the_provider_says_and_provenance_is_elsewhere(flow: Flow):
 
 
 def test_record_keeps_the_tool_and_data_version(flow: Flow):
-    import tomllib
+    import tomli
 
     from wizard.record import dumps
 
     session = Session(flow, clock=fixed_clock)
     session.jump_to("sopimus_remontti", via="steps")
-    record = tomllib.loads(dumps(session))
+    record = tomli.loads(dumps(session))
     assert record["tool"].startswith("kela-ohjaus ") and record["flow"]["data_version"] == flow.data_version
     assert record["answers"]["aihe"]["option"] == "muut_palvelut"

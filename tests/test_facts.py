@@ -9,16 +9,16 @@ S0, and for S1/S2 the listing of their facts in shared/sources/README.md.
 from __future__ import annotations
 
 import re
-import tomllib
 
 import pytest
+import tomli
 
 from wizard.model import Flow
 
 from .conftest import FIXTURES, ROOT, SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
-DATA = tomllib.loads((ROOT / "data" / "contacts.toml").read_text(encoding="utf-8"))
+DATA = tomli.loads((ROOT / "data" / "contacts.toml").read_text(encoding="utf-8"))
 # shared/ sits beside the checkout (or beside the folder of worktrees).
 SHARED = next(
     (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared"

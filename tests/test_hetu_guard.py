@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-import tomllib
 from argparse import Namespace
 from datetime import date
 from email import message_from_bytes
@@ -22,6 +21,7 @@ from random import Random
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import tomli
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -450,4 +450,4 @@ def test_record_load_normalises_like_typing(flow: Flow, tmp_path: Path):
     path = tmp_path / "puhelu.toml"
     path.write_text(tomli_w.dumps(record_with(flow, "business_id", "０２４６２４６-０")), encoding="utf-8")
     assert load_record(flow, path).session.fields["business_id"] == "0246246-0"
-    assert tomllib.loads(path.read_text(encoding="utf-8"))["fields"]["business_id"] == "０２４６２４６-０"
+    assert tomli.loads(path.read_text(encoding="utf-8"))["fields"]["business_id"] == "０２４６２４６-０"

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import signal
-import tomllib
 from argparse import Namespace
 from email import message_from_bytes
 from email.policy import default
@@ -16,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import tomli
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -243,7 +243,7 @@ def test_a_crash_in_the_wizard_keeps_the_answers(monkeypatch):
         with pytest.raises(RuntimeError):
             run_wizard(args, io=PromptIO(pipe, DummyOutput()), console=Console(io.StringIO(), color=False))
     [call] = pending()
-    saved = tomllib.loads(call.path.read_text(encoding="utf-8"))
+    saved = tomli.loads(call.path.read_text(encoding="utf-8"))
     assert saved["outcome"] == "terapia_pohjoinen"
 
 
@@ -394,7 +394,7 @@ class EngineMachine(RuleBasedStateMachine):
 
     @invariant()
     def record_replays(self) -> None:
-        replayed = from_record(self.flow, tomllib.loads(dumps(self.session))).session
+        replayed = from_record(self.flow, tomli.loads(dumps(self.session))).session
         assert replayed.current_id == self.session.current_id
         assert {k: v for k, v in replayed.fields.items() if v} == {k: v for k, v in self.session.fields.items() if v}
 

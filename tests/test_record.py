@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
+import tomli
 import tomli_w
 
 from wizard.engine import Session
@@ -24,7 +23,7 @@ def _finished(flow: Flow) -> Session:
 
 
 def test_record_contents(flow: Flow):
-    record = tomllib.loads(dumps(_finished(flow)))
+    record = tomli.loads(dumps(_finished(flow)))
     assert record["flow"] == {"id": "kuntoutus", "hash": flow.content_hash, "data_version": flow.data_version}
     assert record["outcome"] == "sopimus_laskuttaja"
     assert record["answers"]["sopimusmuutos_aihe"]["option"] == "laskuttaja"
@@ -34,7 +33,7 @@ def test_record_contents(flow: Flow):
 
 def test_replay_rebuilds_the_same_draft(flow: Flow):
     session = _finished(flow)
-    replayed = from_record(flow, tomllib.loads(dumps(session)))
+    replayed = from_record(flow, tomli.loads(dumps(session)))
     assert replayed.notices == []
     again = replayed.session
     again.clock = fixed_clock
@@ -80,7 +79,7 @@ def test_bad_records_raise_input_error(flow: Flow, record):
 
 def test_record_is_plain_toml(flow: Flow):
     text = dumps(_finished(flow))
-    assert tomli_w.dumps(tomllib.loads(text)) == text
+    assert tomli_w.dumps(tomli.loads(text)) == text
     assert isinstance(flow.questions["aihe"], Question)
 
 

@@ -105,11 +105,11 @@ class Served:
 
     def autosaves(self) -> dict[str, str]:
         """outcome id (or '') per autosave file in the state directory."""
-        import tomllib
+        import tomli
 
         found = {}
         for path in (self.home / "state").glob("autosave-*.toml"):
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomli.loads(path.read_text(encoding="utf-8"))
             found[path.name] = data.get("outcome") or ""
         return found
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomli
 
 from wizard.cli import main
 from wizard.describe import outcome_info, say_lines, source_lines
@@ -94,7 +94,7 @@ def test_check_fails_on_an_unknown_source_or_notice_in_the_flow(capsys, tmp_path
 
 
 def test_shipped_data_defines_its_sources_once(flow: Flow):
-    data = tomllib.loads((ROOT / "data" / "contacts.toml").read_text(encoding="utf-8"))
+    data = tomli.loads((ROOT / "data" / "contacts.toml").read_text(encoding="utf-8"))
     assert set(data["source"]) == {"S0", "S1", "S2"} == set(flow.sources)
     assert flow.sources["S0"].copied == "2026-11-27" and flow.sources["S0"].title == S0_TITLE
     assert flow.sources["S1"].title == S1_TITLE and flow.sources["S2"].title == S2_TITLE
@@ -279,7 +279,7 @@ def test_self_service_outcome_says_what_to_change_and_makes_no_draft(capsys):
     assert "Käyntiosoitteen muutos tarvitsee Kelan hyväksynnän." in err
 
 
-HOLDOUT = tomllib.loads((ROOT / "tests" / "search_holdout_registration.toml").read_text(encoding="utf-8"))["scenario"]
+HOLDOUT = tomli.loads((ROOT / "tests" / "search_holdout_registration.toml").read_text(encoding="utf-8"))["scenario"]
 
 
 def test_search_knows_the_registration_words(flow: Flow):

@@ -6,11 +6,11 @@ import io
 import os
 import subprocess
 import sys
-import tomllib
 from argparse import Namespace
 from pathlib import Path
 
 import pytest
+import tomli
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
@@ -44,7 +44,7 @@ def drive(keys: str, **kw) -> tuple[int, str]:
 
 def saved_calls() -> list[dict]:
     """Every autosave on disk, read back."""
-    return [tomllib.loads(p.path.read_text(encoding="utf-8")) for p in autosave.pending()]
+    return [tomli.loads(p.path.read_text(encoding="utf-8")) for p in autosave.pending()]
 
 
 def pick(label_fragment: str) -> str:

@@ -230,7 +230,7 @@ class Pending:
 
 def pending(flow_id: str | None = None) -> list[Pending]:
     """Every interrupted call (newest first); with flow_id, only that flow's (and unreadable ones)."""
-    import tomllib
+    import tomli
 
     directory = state_dir()
     try:
@@ -250,7 +250,7 @@ def pending(flow_id: str | None = None) -> list[Pending]:
         except OSError:
             continue  # its call ended meanwhile
         try:
-            data = tomllib.loads(_read(path))
+            data = tomli.loads(_read(path))
         except (KelaError, ValueError, RecursionError):
             data = None  # listed as unreadable (a FIFO, a huge or broken file): never opened for resume
         entry = Pending(call_id, path, data, mtime)
@@ -299,12 +299,12 @@ def load(flow: Flow, call_id: str) -> Resumed:
     path = path_for(call_id)
     if not path.exists():
         raise InputError(f"Keskeytettyä puhelua {call_id} ei löydy ({path.parent}).")
-    import tomllib
+    import tomli
 
     from .record import from_record
 
     try:
-        data = tomllib.loads(_read(path))
+        data = tomli.loads(_read(path))
     except (ValueError, RecursionError) as exc:
         raise InputError(f"{path}: keskeytettyä puhelua ei voi lukea: {exc}") from None
     replayed = from_record(flow, data, source=str(path))

@@ -6,9 +6,10 @@ tree; the flow's content hash tells `replay` whether the tree has changed.
 
 from __future__ import annotations
 
-import tomllib
 from collections import namedtuple
 from pathlib import Path
+
+import tomli
 
 from .engine import Answer, Session
 from .errors import InputError
@@ -113,8 +114,8 @@ def load_record(flow: Flow, path: Path) -> Replayed:
 
     text = read_text(path, limit=MAX_RECORD_BYTES)  # regular files only; Finnish errors naming the file
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         from .loader import plain_syntax_error  # only on this error path: the loader is slow to import
 
         raise InputError(f"{path}: ei kelvollinen TOML-tallenne: {plain_syntax_error(str(exc))}") from None
