@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import inspect
+import types
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,8 +12,9 @@ from wizard.loader import load
 from wizard.locate import default_contacts, default_flows
 from wizard.model import Flow
 
+from .helpers import FIXTURES, run
+
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed_000_af6b420aa2413dc6.txt"
 # Monday 30 November 2026, 12:00 in Helsinki: the chat is open.
 FIXED_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -35,3 +38,52 @@ def flow() -> Flow:
 @pytest.fixture
 def session(flow: Flow) -> Session:
     return Session(flow, clock=fixed_clock)
+
+
+# ------------------------------------------------------------- unit / functional
+# Every test is marked here, not in its file: `pytest -m unit` is the fast part
+# (pure code); `pytest -m functional` drives something real (a terminal through
+# tests/tmux.py, the whole Textual app under Pilot, `serve` with a browser, SVG
+# snapshots, the installed program or Python in a subprocess, the wheel build).
+# Together they are the whole suite.
+FUNCTIONAL_MODULES = frozenset({"test_serve", "test_wheel", "test_wizard_tmux"})
+FUNCTIONAL_NAMES = frozenset({"Tmux", "tmux", "subprocess", "Popen", "EXE", "snap_compare", "run_test"})
+
+
+def _drives_something_real(code, module_globals: dict, seen: set) -> bool:
+    """Whether this code (or a helper of its module it calls, or a nested function) does."""
+    if code in seen:
+        return False
+    seen.add(code)
+    names = set(code.co_names)
+    if names & FUNCTIONAL_NAMES or {"run", "helpers"} <= names or {"run", "test_cli"} <= names:
+        return True  # ...or helpers.run imported inside the test: the program in a subprocess
+    for name in names:
+        target = module_globals.get(name)
+        if target is run:  # helpers.run: the installed program in a subprocess
+            return True
+        helper = getattr(target, "__code__", None)
+        owner = inspect.getmodule(target) if helper is not None else None
+        in_tests = owner is not None and owner.__name__.startswith("tests.")
+        if in_tests and _drives_something_real(helper, vars(owner), seen):
+            return True
+    return any(
+        _drives_something_real(const, module_globals, seen)
+        for const in code.co_consts
+        if isinstance(const, types.CodeType)
+    )
+
+
+def _is_functional(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    if module is None or module.__name__.rpartition(".")[2] in FUNCTIONAL_MODULES:
+        return True
+    if "snap_compare" in item.fixturenames:
+        return True
+    # No fixture outside the functional modules starts anything real: the test's own code says.
+    return _drives_something_real(item.function.__code__, vars(module), set())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(pytest.mark.functional if _is_functional(item) else pytest.mark.unit)

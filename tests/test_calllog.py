@@ -17,7 +17,7 @@ from wizard.model import Flow
 from wizard.stats import collect
 
 from .conftest import fixed_clock
-from .test_cli import run
+from .helpers import run
 
 # Each process waits for the start file, then logs its calls as fast as it can.
 WORKER = """

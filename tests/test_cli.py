@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from email import message_from_bytes
@@ -13,17 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES
-
-EXE = shutil.which("kela-ohjaus") or str(Path(sys.executable).parent / "kela-ohjaus")
-
-
-def run(*args: str, cwd: Path | None = None, home: Path | None = None) -> subprocess.CompletedProcess:
-    # The autouse fixture's private home, unless the test gives one: never the checkout.
-    env = {**os.environ, "KELA_OHJAUS_HOME": str(home or cwd or os.environ["KELA_OHJAUS_HOME"])}
-    result = subprocess.run([EXE, *args], capture_output=True, cwd=cwd, env=env, timeout=60, stdin=subprocess.DEVNULL)
-    assert b"Traceback" not in result.stderr, result.stderr.decode()
-    return result
+from .helpers import FIXTURES, run
 
 
 def test_version():

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from wizard import files
 from wizard.errors import InputError, UsageError
 
-from .test_cli import EXE, run
+from .helpers import EXE, run
 
 
 def run_raw(args: list, *, timeout: float = 30, **kwargs) -> subprocess.CompletedProcess:

@@ -21,7 +21,7 @@ from wizard.spoken import spoken
 from wizard.stats import collect, render
 
 from .conftest import ROOT, fixed_clock
-from .test_cli import run
+from .helpers import run
 
 
 def test_spoken_form_of_every_shipped_address(flow: Flow, snapshot):

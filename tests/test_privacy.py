@@ -30,7 +30,7 @@ from wizard.model import Flow, Question
 from wizard.record import dumps, from_record
 
 from .conftest import FIXTURES, fixed_clock
-from .test_cli import run
+from .helpers import run
 
 # ---------------------------------------------------------------- henkilötunnus
 
