@@ -124,7 +124,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_outcomes(args: argparse.Namespace) -> int:
-    from .describe import CHANNEL_NAMES, channel_line, outcome_info
+    from .channels import CHANNEL_NAMES
+    from .describe import channel_line, outcome_info
     from .errors import EXIT_OK
 
     flow = _flow(args)
@@ -144,7 +145,8 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    from .describe import CHANNEL_NAMES, channel_line, outcome_info
+    from .channels import CHANNEL_NAMES
+    from .describe import channel_line, outcome_info
     from .errors import EXIT_OK, EXIT_PROBLEM, UsageError
     from .search import find
     from .search_cache import load_index

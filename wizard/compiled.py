@@ -24,6 +24,7 @@ FORMAT = 2
 # Code whose changes must invalidate the cache (stat only: reading them would cost).
 _SHAPERS = (
     "model.py",
+    "channels.py",
     "loader.py",
     "provenance.py",
     "paths.py",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+from .channels import CHANNEL_NAMES as CHANNEL_NAMES  # re-exported for older callers
 from .model import Contact, Flow, Outcome, Source
 from .spoken import spoken, spoken_phone
 
@@ -34,18 +35,6 @@ def say_lines(flow: Flow, outcome: Outcome) -> tuple[str, ...]:
     if contact.kind == "email" and flow.draft.include:
         lines.append(flow.draft.include)
     return (*lines, *contact.missing)
-
-
-# How each channel kind is named in the Finnish UI (the kinds themselves are the JSON contract).
-CHANNEL_NAMES = {
-    "email": "sähköposti",
-    "phone": "puhelin",
-    "chat": "chat",
-    "extranet": "Extranet",
-    "contact-person": "yhteyshenkilö",
-    "web": "verkkosivu",
-    "self-service": "itsepalvelu",
-}
 
 
 def channel_line(contact: Contact) -> str:

@@ -7,28 +7,11 @@ with a legend. `start` draws only the branch below one node.
 
 from __future__ import annotations
 
-from .describe import CHANNEL_NAMES
+from .channels import CHANNEL_COLOURS, CHANNEL_NAMES, CHANNEL_SHAPES
 from .model import Flow
 
-SHAPES = {
-    "email": "✉",
-    "phone": "☎",
-    "chat": "chat",
-    "extranet": "Extranet",
-    "contact-person": "yhteyshenkilö",
-    "web": "www",
-    "self-service": "itsepalvelu",
-}
-# Fill colours per channel (light, so the black text stays readable when printed).
-COLOURS = {
-    "email": "#dbeafe",
-    "phone": "#fde68a",
-    "chat": "#d1fae5",
-    "extranet": "#e9d5ff",
-    "contact-person": "#fecaca",
-    "web": "#e5e7eb",
-    "self-service": "#fed7aa",
-}
+SHAPES = CHANNEL_SHAPES
+COLOURS = CHANNEL_COLOURS  # also the legend's order
 QUESTION_COLOUR = "#ffffff"
 FONT = "DejaVu Sans,Arial,sans-serif"  # one font for nodes, edges and legend
 

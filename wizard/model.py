@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-CHANNEL_KINDS = ("email", "phone", "chat", "extranet", "contact-person", "web", "self-service")
+from .channels import CHANNEL_KINDS as CHANNEL_KINDS  # re-exported: the loader checks `kind`
+
 # Field keys are a public contract (CLI `--field KEY=VALUE`, records, JSON).
 FIELD_KEYS = ("provider", "business_id", "contact", "phone", "email", "description", "notes")
 # Fields that end up in the e-mail; `notes` are the agent's own and stay private.

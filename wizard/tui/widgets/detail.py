@@ -10,7 +10,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...describe import CHANNEL_NAMES, channel_line, open_info, say_lines, source_lines
+from ...channels import CHANNEL_NAMES
+from ...describe import channel_line, open_info, say_lines, source_lines
 from ...drafts import render_text
 from ...engine import Session
 from ...model import Outcome, Question

@@ -10,19 +10,11 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from ...channels import CHANNEL_MARKS
 from ...model import Flow
 
-# Channel marks, so outcomes are told apart at a glance without colour; plain
-# ASCII, which every terminal font has.
-CHANNEL_MARKS_ASCII = {
-    "email": "@",
-    "phone": "T",
-    "chat": "C",
-    "extranet": "X",
-    "contact-person": "H",
-    "web": "W",
-    "self-service": "I",
-}
+# Channel marks (see channels.py), so outcomes are told apart at a glance without colour.
+CHANNEL_MARKS_ASCII = CHANNEL_MARKS
 
 Steps = tuple[tuple[str, str], ...]
 
