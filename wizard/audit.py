@@ -16,6 +16,7 @@ import re
 from collections import namedtuple
 from html.parser import HTMLParser
 
+from .errors import Problem
 from .model import Flow
 
 _ADDRESS = re.compile(r"([A-Za-z0-9._%+-]+)\s*(?:\(at\)|\[at\]|@)\s*([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
@@ -42,8 +43,7 @@ class Difference(namedtuple("Difference", ["kind", "change", "old", "new", "cont
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return str(Problem(self.file, self.line, self.message))  # the one FILE:LINE format
 
 
 class _TextOfHtml(HTMLParser):
