@@ -248,8 +248,8 @@ def _valid_text(value: str, what: str) -> str:
 
 def _check_fields(fields: dict[str, str]) -> None:
     """Validate the fields as the session stores them (after set_field's normalisation)."""
-    from .checks import check_field
     from .errors import InputError
+    from .field_checks import check_field
 
     for key, value in fields.items():
         problem = check_field(key, value)

@@ -201,8 +201,8 @@ class Session:
         code that only appears there (spliced from several fields) names every
         field that went into the draft.
         """
-        from .checks import find_personal_codes, personal_data_fields
         from .model import DRAFT_FIELD_KEYS
+        from .personal_data import find_personal_codes, personal_data_fields
 
         keys = personal_data_fields(self.fields)
         if draft is None and self.outcome is not None:

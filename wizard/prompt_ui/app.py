@@ -15,19 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import autosave
-from ..checks import (
-    check_field,
-    find_personal_codes,
-    personal_code_in_id,
-    personal_data_fields,
-    remove_personal_codes,
-)
 from ..describe import channel_line, open_info, say_lines, source_lines
 from ..drafts import render_eml, render_mailto, render_text
 from ..engine import MATTER_FIELDS, Session
 from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError, KelaError
+from ..field_checks import check_field
 from ..files import output_target, write_private
 from ..model import FIELD_KEYS, Flow, Outcome, Question
+from ..personal_data import find_personal_codes, personal_code_in_id, personal_data_fields, remove_personal_codes
 from ..record import dumps
 from ..search import find
 from ..search_cache import load_index

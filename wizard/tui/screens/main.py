@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from ...checks import personal_data_fields
 from ...drafts import render_eml, render_text
 from ...engine import Session
 from ...errors import InputError
 from ...files import output_target, write_private
 from ...model import Outcome, Question
+from ...personal_data import personal_data_fields
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
 from ..widgets.key_hints import KeyHints

@@ -11,8 +11,9 @@ from textual.message import Message
 from textual.validation import Function
 from textual.widgets import Button, Input, Label, Static
 
-from ...checks import check_field, personal_data_fields, remove_personal_codes
+from ...field_checks import check_field
 from ...model import FIELD_KEYS, Flow
+from ...personal_data import personal_data_fields, remove_personal_codes
 
 
 class FieldsForm(Vertical):
