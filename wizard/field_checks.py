@@ -12,9 +12,16 @@ import re
 
 from .textsafe import normalise_field
 
-# Conservative syntax check, no network look-ups: local@domain.tld.
+# The e-mail patterns live here, both of them, for two purposes (no network look-ups).
+# TYPED_EMAIL: what a person may type as the caller's address (RFC 5322's local-part
+# characters, domain labels of at most 63 characters; `check_email` also refuses "..").
 TYPED_EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
+)
+# DATA_EMAIL: what the loader accepts as one of Kela's addresses in data/ (a plain local part,
+# as Kela's page writes them; the domain is also checked against [meta] allowed_domains).
+DATA_EMAIL = re.compile(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 )
 _YTUNNUS = re.compile(r"^[0-9]{7}-[0-9]$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,19}$")
