@@ -63,16 +63,20 @@ class Session:
         return self.clock().isoformat(timespec="seconds")
 
     # -- position ----------------------------------------------------------
-    @property
-    def path(self) -> list[Answer]:
-        """Answers along the walk from the root, in order."""
+    def _walk(self) -> tuple[list[Answer], str]:
+        """The one walk from the root along the answers: (answers on the path, where it stops)."""
         out: list[Answer] = []
         node = self.flow.root
         while node in self.flow.questions and node in self.answers:
             answer = self.answers[node]
             out.append(answer)
             node = self.flow.questions[node].option(answer.option).next  # type: ignore[union-attr]
-        return out
+        return out, node
+
+    @property
+    def path(self) -> list[Answer]:
+        """Answers along the walk from the root, in order."""
+        return self._walk()[0]
 
     @property
     def steps(self) -> tuple[tuple[str, str], ...]:
@@ -81,10 +85,7 @@ class Session:
 
     @property
     def current_id(self) -> str:
-        node = self.flow.root
-        while node in self.flow.questions and node in self.answers:
-            node = self.flow.questions[node].option(self.answers[node].option).next  # type: ignore[union-attr]
-        return node
+        return self._walk()[1]
 
     @property
     def current(self) -> Question | Outcome:
