@@ -17,11 +17,12 @@ from typing import Any
 from .. import autosave
 from ..describe import channel_line, open_info, say_lines, source_lines
 from ..drafts import render_eml, render_mailto, render_text
-from ..engine import MATTER_FIELDS, Session
+from ..engine import Session
 from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError, KelaError
 from ..field_checks import check_field
+from ..fields import FIELD_KEYS, FREE_TEXT_FIELDS, MATTER_FIELDS
 from ..files import output_target, write_private
-from ..model import FIELD_KEYS, Flow, Outcome, Question
+from ..model import Flow, Outcome, Question
 from ..personal_data import find_personal_codes, personal_code_in_id, personal_data_fields, remove_personal_codes
 from ..record import dumps
 from ..search import find
@@ -32,7 +33,6 @@ from .console import Console
 from .widgets import PromptIO, confirm, select, text
 
 BACK, RESTART, SEARCH = "Takaisin", "Aloita alusta", "Hae vapaalla tekstillä"
-FREE_TEXT_FIELDS = ("provider", "contact", "description", "notes")
 
 
 class Wizard:

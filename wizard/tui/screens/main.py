@@ -16,7 +16,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from ...drafts import render_eml, render_text
-from ...engine import Session
+from ...engine import VIA_SEARCH, Session
 from ...errors import InputError
 from ...files import output_target, write_private
 from ...model import Outcome, Question
@@ -178,7 +178,7 @@ class MainScreen(Screen[None]):
         self.query_one(FlowTree).focus()
 
     def open_outcome(self, outcome_id: str) -> None:
-        self.session.jump_to(outcome_id, via="search")
+        self.session.jump_to(outcome_id, via=VIA_SEARCH)
         self.opened()
 
     # ------------------------------------------------------------ fields

@@ -12,7 +12,8 @@ from textual.validation import Function
 from textual.widgets import Button, Input, Label, Static
 
 from ...field_checks import check_field
-from ...model import FIELD_KEYS, Flow
+from ...fields import FIELD_KEYS
+from ...model import Flow
 from ...personal_data import personal_data_fields, remove_personal_codes
 
 
