@@ -741,3 +741,30 @@ def test_real_terminal_ctrl_q_and_ctrl_c_log_the_call(tmp_path: Path, key):
     rows = sqlite3.connect(tmp_path / "data" / "calls.sqlite3").execute("SELECT outcome FROM calls").fetchall()
     assert rows == [("akva_mittarit",)]
     assert not list((tmp_path / "state").glob("autosave*"))
+
+
+async def test_painting_saves_nothing_and_every_change_is_kept(flow: Flow, monkeypatch):
+    """Painting is separate from saving (issue 19): paint() writes nothing; each change
+    to the call (an answer, a typed field) requests one autosave, written off the UI thread."""
+    app = make_app(flow)
+    requested: list[dict[str, str]] = []
+    state = Path(os.environ["KELA_OHJAUS_HOME"]) / "state"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        real = app.saver.request
+        monkeypatch.setattr(app.saver, "request", lambda s: (requested.append(dict(s.fields)), real(s)))
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.widgets_ready
+        screen.paint()
+        assert requested == [] and not list(state.glob("autosave*"))
+        app.open_outcome("akva_mittarit")
+        await settle(pilot, app)
+        assert len(requested) == 1
+        await pilot.press("e", *"Oy")
+        await settle(pilot, app)
+        assert [r["provider"] for r in requested[1:]] == ["O", "Oy"]  # one request per keystroke
+        while app.saver._task is not None and not app.saver._task.done():
+            await pilot.pause()
+        [saved] = state.glob("autosave-*.toml")
+        text = saved.read_text(encoding="utf-8")
+        assert 'outcome = "akva_mittarit"' in text and 'provider = "Oy"' in text

@@ -65,7 +65,7 @@ class MainScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.shown = False  # True once mounted: the widgets exist
+        self.widgets_ready = False  # True from on_mount on: the widgets the view paints exist
 
     @property
     def flow(self):
@@ -86,8 +86,8 @@ class MainScreen(Screen[None]):
         self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
     def on_mount(self) -> None:
-        self.shown = True
-        self.refresh_view()
+        self.widgets_ready = True
+        self.call_changed()
         if self.session.steps:  # a resumed call: show where it was (a fresh one starts at the root)
             self.query_one(FlowTree).reveal(self.session.steps)
 
@@ -96,17 +96,26 @@ class MainScreen(Screen[None]):
         # (disabled, not lost to an error): the widgets they act on exist only
         # after mount.
         # None: shown in the hints but not run yet.
-        return True if self.shown else None
+        return True if self.widgets_ready else None
 
     # ------------------------------------------------------------ engine -> view
-    def refresh_view(self) -> None:
-        if not self.shown:
-            return  # the engine already holds the change; on_mount draws it
+    def call_changed(self) -> None:
+        """After every change to the call (an answer, a field): paint it, and keep it."""
+        if not self.widgets_ready:
+            return  # the engine already holds the change; on_mount paints and keeps it
+        self.paint()
+        self.keep()
+
+    def paint(self) -> None:
+        """The breadcrumb and the detail, from the engine's state. Nothing else."""
         labels = [a.label for a in self.session.path]
         crumb = " › ".join(["Alku", *labels]) if labels else "Alku"
         self.query_one("#breadcrumb", Static).update(Content(crumb))
         self.query_one(NodeDetail).show(self.session, self.session.clock())
-        # Saving is requested here and written off the UI thread (autosave.Saver): no fsync per key.
+
+    def keep(self) -> None:
+        """Autosave this change: requested here, written off the UI thread (autosave.Saver,
+        which writes only the latest of requests made while a write is in flight)."""
         if self.session.answers or any(self.session.fields.values()):
             self.app.saver.request(self.session)  # type: ignore[attr-defined]
         else:  # back at a fresh start: nothing to keep
@@ -114,8 +123,8 @@ class MainScreen(Screen[None]):
 
     def opened(self) -> None:
         """After the engine moved: update the view and put the tree cursor on the node."""
-        self.refresh_view()
-        if self.shown:
+        self.call_changed()
+        if self.widgets_ready:
             self.query_one(FlowTree).reveal(self.session.steps)
 
     # ------------------------------------------------------------ tree
@@ -125,7 +134,7 @@ class MainScreen(Screen[None]):
             self.session.follow(node.data.steps)
             if expand:
                 node.expand()
-            self.refresh_view()
+            self.call_changed()
 
     @on(Tree.NodeSelected, "#tree")
     def tree_selected(self, event: Tree.NodeSelected[TreeData]) -> None:
@@ -197,7 +206,7 @@ class MainScreen(Screen[None]):
 
     def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
         self.session.set_field(event.key, event.value)
-        self.refresh_view()
+        self.call_changed()
 
     def on_fields_form_closed(self) -> None:
         self.query("#fields-form").set(display=False)
