@@ -627,14 +627,19 @@ def test_no_color_is_honoured(flow: Flow, monkeypatch):
 
 
 async def test_an_error_inside_the_browser_keeps_the_call_and_prints_no_traceback(flow: Flow):
-    """KelaApp overrides Textual's private App._fatal_error (there is no public hook):
-    this pins it. If Textual renames it, this test fails instead of a caller's
-    details reaching the terminal in a traceback with locals."""
+    """KelaApp overrides Textual's private App._fatal_error (Textual 8.2 has no public hook:
+    App._handle_exception calls it for every unhandled error without __rich__); pyproject.toml
+    bounds Textual to the tested range. If Textual renames or reshapes it, this test fails
+    instead of a caller's details reaching the terminal in a traceback with locals."""
+    import inspect
+
     from textual.app import App
 
     from wizard.tui.widgets.detail import NodeDetail
 
     assert callable(getattr(App, "_fatal_error", None))
+    assert list(inspect.signature(App._fatal_error).parameters) == ["self"]
+    assert "self._fatal_error()" in inspect.getsource(App._handle_exception)
     app = make_app(flow)
     with pytest.raises(RuntimeError, match="boom"):
         async with app.run_test(size=(100, 30)) as pilot:

@@ -269,6 +269,25 @@ def test_the_no_match_line_is_finnish_and_hides_the_list():
     assert "Eka" not in shown and "Toka" not in shown
 
 
+def test_a_choice_hint_is_shown_in_finnish_through_questionarys_public_option():
+    """questionary prints a hint as "Description: ..." in English; the wizard turns that off with
+    the public show_description=False and shows the hint itself, under the list (issue 19)."""
+    from prompt_toolkit.application import create_app_session
+
+    from wizard.prompt_ui import widgets
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        choices = [("Eka", 1, "ensimmäisen vihje"), ("Toka", 2)]
+        question = widgets._build(PromptIO(pipe, DummyOutput()), "Q?", choices, [], None, "")
+        control = widgets._control(question)
+        assert control.show_description is False
+        first = "".join(text for _, text, *_ in control.text())
+        control.select_next()
+        second = "".join(text for _, text, *_ in control.text())
+    assert first.endswith("2. Toka\n  ↳ ensimmäisen vihje") and "Description" not in first
+    assert second.endswith("2. Toka") and "vihje" not in second
+
+
 def test_start_again_keeps_the_caller_and_asks_the_matter_again():
     caller = "Kuntoutus Oy" + ENTER + "0246246-0" + ENTER + "Maija" + ENTER + "040 123" + ENTER + "m@example.fi" + ENTER
     keys = pick("Muut") + pick("Kuntoutuspalvelujen toimeenpano") + pick("Kurssin peruminen")
