@@ -17,15 +17,7 @@ from wizard.tui.screens.dialogs import ConfirmScreen, FileNameScreen
 from wizard.tui.screens.main import MainScreen
 from wizard.tui.widgets.flow_tree import FlowTree
 
-from .conftest import fixed_clock
-
-
-def make_app(flow: Flow, tmp_path: Path | None = None, **kw) -> KelaApp:
-    # A fixed hash and clock keep snapshots about the screen, not about data edits.
-    session = Session(flow._replace(content_hash="0123456789ab"), clock=fixed_clock)
-    for key, value in kw.items():
-        session.set_field(key, value)
-    return KelaApp(session, save_dir=tmp_path or ".")
+from .helpers import fixed_clock, make_app, text_of
 
 
 async def settle(pilot, app: KelaApp) -> None:
@@ -38,10 +30,6 @@ async def settle(pilot, app: KelaApp) -> None:
 
 def notices(app: KelaApp) -> list[str]:
     return [n.message for n in app._notifications]
-
-
-def text_of(app: KelaApp, widget_id: str) -> str:
-    return str(app.screen.query_one(f"#{widget_id}", Static).render())
 
 
 async def open_steps(pilot, app: KelaApp, *steps: tuple[str, str]) -> None:

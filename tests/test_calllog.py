@@ -17,8 +17,7 @@ from wizard.engine import Session
 from wizard.model import Flow
 from wizard.stats import collect
 
-from .conftest import fixed_clock
-from .helpers import run
+from .helpers import QUIT, SKIP_FIELDS, drive, fixed_clock, pick, run
 
 # Each process waits for the start file, then logs its calls as fast as it can.
 WORKER = """
@@ -184,8 +183,6 @@ def test_stats_on_an_unreadable_log(tmp_path: Path):
 
 
 def test_the_wizard_says_once_that_the_log_cannot_be_written(tmp_path: Path, monkeypatch):
-    from .test_wizard import QUIT, SKIP_FIELDS, drive, pick
-
     monkeypatch.setattr(calllog, "_reported", False)
     monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path))
     (tmp_path / "data").write_text("")  # the data directory is a file: no log can be made

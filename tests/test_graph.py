@@ -15,7 +15,7 @@ from wizard.cli import main
 from wizard.graph import COLOURS, dot, mermaid
 from wizard.model import Flow
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 EDGE = re.compile(r'^    "(\w+)" -> "(\w+)" \[label="([^"]*)"\];$', re.M)
 

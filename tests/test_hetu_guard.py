@@ -46,7 +46,7 @@ from wizard.record import load_record, to_record
 from wizard.terminal import visible
 from wizard.textsafe import CONTROL
 
-from .conftest import fixed_clock
+from .helpers import fixed_clock
 
 OUTCOME = "sopimus_remontti"  # an e-mail outcome
 ENTER = "\r"

@@ -30,8 +30,7 @@ from wizard.model import Flow, Question
 from wizard.personal_data import find_personal_codes, remove_personal_codes
 from wizard.record import dumps, from_record
 
-from .conftest import FIXTURES, fixed_clock
-from .helpers import run
+from .helpers import FIXTURES, fixed_clock, run
 
 # ---------------------------------------------------------------- henkilötunnus
 

@@ -13,7 +13,7 @@ from wizard.tui.app import KelaApp
 from wizard.tui.screens.main import MainScreen
 from wizard.tui.widgets.key_hints import key_name
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 def readme_keys() -> set[str]:

@@ -10,8 +10,7 @@ from wizard.engine import Session
 from wizard.model import Flow
 from wizard.stats import collect, render
 
-from .conftest import fixed_clock
-from .helpers import run
+from .helpers import fixed_clock, run
 
 
 def test_stats_on_a_log_with_known_rows(flow: Flow, tmp_path: Path):
