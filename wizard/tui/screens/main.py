@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +16,6 @@ from textual.widgets.tree import TreeNode
 
 from ...drafts import render_eml, render_text
 from ...engine import VIA_SEARCH, Session
-from ...errors import InputError
-from ...files import output_target, write_private
 from ...model import Outcome, Question
 from ...personal_data import personal_data_fields
 from ..widgets.detail import NodeDetail
@@ -300,6 +297,7 @@ class MainScreen(Screen[None]):
             await self._save("Tallenna tallenne (.toml)", f"{outcome.id}.toml", dumps(self.session))
 
     async def _save(self, title: str, suggested: str, content: bytes | str) -> None:
+        from ...save_file import ASK_AGAIN, NOT_SAVED, overwrite_question, reason_for, try_save
         from ...web.deliver import deliver, in_web_page
         from .dialogs import ConfirmScreen, FileNameScreen
 
@@ -314,23 +312,17 @@ class MainScreen(Screen[None]):
             if web:
                 deliver(self.app, name, suggested, content)
                 return
-            try:
-                path, exists = output_target(name)
-                overwrite = False
-                if exists:
-                    overwrite = await self.app.push_screen_wait(ConfirmScreen(f"{path} on jo olemassa. Korvataanko?"))
-                    if not overwrite:
-                        self.notify("Ei tallennettu.", markup=False)
-                        return
-                write_private(path, content, overwrite=overwrite)
-            except InputError as exc:
-                # the name is in the input box already; a long one would hide the reason
-                expanded = os.path.expanduser(name)  # never raises, unlike Path.expanduser()
-                reason = str(exc).replace(f"{name}: ", "", 1).replace(f"{expanded}: ", "", 1)
-                problem = f"{reason} Anna toinen nimi."
+            attempt = try_save(name, content)
+            if attempt.exists:
+                if not await self.app.push_screen_wait(ConfirmScreen(overwrite_question(attempt.path))):
+                    self.notify(NOT_SAVED, markup=False)
+                    return
+                attempt = try_save(name, content, overwrite=True)
+            if attempt.refused:  # the name is in the input box already: the reason without it
+                problem = f"{reason_for(attempt.refused, name)} {ASK_AGAIN}"
                 initial = name
                 continue
-            self.notify(f"Tallennettu: {path}", markup=False)
+            self.notify(f"Tallennettu: {attempt.path}", markup=False)
             return
 
     # ------------------------------------------------------------ call
