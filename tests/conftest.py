@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import inspect
 import types
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -12,16 +10,10 @@ from wizard.loader import load
 from wizard.locate import default_contacts, default_flows
 from wizard.model import Flow
 
-from .helpers import FIXTURES, run
+from .helpers import fixed_clock, run
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = FIXTURES / "seed_000_af6b420aa2413dc6.txt"
-# Monday 30 November 2026, 12:00 in Helsinki: the chat is open.
-FIXED_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-
-
-def fixed_clock() -> datetime:
-    return FIXED_NOW
+# Fixtures and the unit/functional marking only: constants and helpers that test
+# files import are in tests/helpers.py (a test file never imports another one).
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +48,7 @@ def _drives_something_real(code, module_globals: dict, seen: set) -> bool:
         return False
     seen.add(code)
     names = set(code.co_names)
-    if names & FUNCTIONAL_NAMES or {"run", "helpers"} <= names or {"run", "test_cli"} <= names:
+    if names & FUNCTIONAL_NAMES or {"run", "helpers"} <= names:
         return True  # ...or helpers.run imported inside the test: the program in a subprocess
     for name in names:
         target = module_globals.get(name)

@@ -9,7 +9,7 @@ import pytest
 
 from wizard.cli import main
 
-from .conftest import FIXTURES, ROOT, SEED
+from .helpers import FIXTURES, ROOT, SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_HTML = FIXTURES / "seed_000_af6b420aa2413dc6.html"

@@ -14,7 +14,7 @@ from wizard.engine import Session
 from wizard.errors import InputError, UsageError
 from wizard.model import Flow
 
-from .conftest import fixed_clock
+from .helpers import fixed_clock
 
 
 def test_two_sessions_have_two_files_and_ending_one_leaves_the_other(flow: Flow):

@@ -17,15 +17,7 @@ from wizard.tui.screens.dialogs import ConfirmScreen, FileNameScreen
 from wizard.tui.screens.main import MainScreen
 from wizard.tui.widgets.flow_tree import FlowTree
 
-from .conftest import fixed_clock
-
-
-def make_app(flow: Flow, tmp_path: Path | None = None, **kw) -> KelaApp:
-    # A fixed hash and clock keep snapshots about the screen, not about data edits.
-    session = Session(flow._replace(content_hash="0123456789ab"), clock=fixed_clock)
-    for key, value in kw.items():
-        session.set_field(key, value)
-    return KelaApp(session, save_dir=tmp_path or ".")
+from .helpers import fixed_clock, make_app, text_of
 
 
 async def settle(pilot, app: KelaApp) -> None:
@@ -38,10 +30,6 @@ async def settle(pilot, app: KelaApp) -> None:
 
 def notices(app: KelaApp) -> list[str]:
     return [n.message for n in app._notifications]
-
-
-def text_of(app: KelaApp, widget_id: str) -> str:
-    return str(app.screen.query_one(f"#{widget_id}", Static).render())
 
 
 async def open_steps(pilot, app: KelaApp, *steps: tuple[str, str]) -> None:
@@ -627,14 +615,19 @@ def test_no_color_is_honoured(flow: Flow, monkeypatch):
 
 
 async def test_an_error_inside_the_browser_keeps_the_call_and_prints_no_traceback(flow: Flow):
-    """KelaApp overrides Textual's private App._fatal_error (there is no public hook):
-    this pins it. If Textual renames it, this test fails instead of a caller's
-    details reaching the terminal in a traceback with locals."""
+    """KelaApp overrides Textual's private App._fatal_error (Textual 8.2 has no public hook:
+    App._handle_exception calls it for every unhandled error without __rich__); pyproject.toml
+    bounds Textual to the tested range. If Textual renames or reshapes it, this test fails
+    instead of a caller's details reaching the terminal in a traceback with locals."""
+    import inspect
+
     from textual.app import App
 
     from wizard.tui.widgets.detail import NodeDetail
 
     assert callable(getattr(App, "_fatal_error", None))
+    assert list(inspect.signature(App._fatal_error).parameters) == ["self"]
+    assert "self._fatal_error()" in inspect.getsource(App._handle_exception)
     app = make_app(flow)
     with pytest.raises(RuntimeError, match="boom"):
         async with app.run_test(size=(100, 30)) as pilot:
@@ -741,3 +734,30 @@ def test_real_terminal_ctrl_q_and_ctrl_c_log_the_call(tmp_path: Path, key):
     rows = sqlite3.connect(tmp_path / "data" / "calls.sqlite3").execute("SELECT outcome FROM calls").fetchall()
     assert rows == [("akva_mittarit",)]
     assert not list((tmp_path / "state").glob("autosave*"))
+
+
+async def test_painting_saves_nothing_and_every_change_is_kept(flow: Flow, monkeypatch):
+    """Painting is separate from saving (issue 19): paint() writes nothing; each change
+    to the call (an answer, a typed field) requests one autosave, written off the UI thread."""
+    app = make_app(flow)
+    requested: list[dict[str, str]] = []
+    state = Path(os.environ["KELA_OHJAUS_HOME"]) / "state"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        real = app.saver.request
+        monkeypatch.setattr(app.saver, "request", lambda s: (requested.append(dict(s.fields)), real(s)))
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.widgets_ready
+        screen.paint()
+        assert requested == [] and not list(state.glob("autosave*"))
+        app.open_outcome("akva_mittarit")
+        await settle(pilot, app)
+        assert len(requested) == 1
+        await pilot.press("e", *"Oy")
+        await settle(pilot, app)
+        assert [r["provider"] for r in requested[1:]] == ["O", "Oy"]  # one request per keystroke
+        while app.saver._task is not None and not app.saver._task.done():
+            await pilot.pause()
+        [saved] = state.glob("autosave-*.toml")
+        text = saved.read_text(encoding="utf-8")
+        assert 'outcome = "akva_mittarit"' in text and 'provider = "Oy"' in text

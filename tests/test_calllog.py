@@ -1,4 +1,5 @@
-"""The call log under stress (issue 15): atomic migrations, concurrent first use, broken logs."""
+"""The call log: one row per call without field values, schema migrations, and under stress
+(issue 15): atomic migrations, concurrent first use, broken logs."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from pathlib import Path
 import pytest
 
 from wizard import calllog
-from wizard.calllog import SCHEMA_VERSION, CallLogError, connect, log_call
+from wizard.calllog import MIGRATIONS, SCHEMA_VERSION, CallLogError, connect, log_call
 from wizard.engine import Session
 from wizard.model import Flow
 from wizard.stats import collect
 
-from .conftest import fixed_clock
-from .helpers import run
+from .helpers import QUIT, SKIP_FIELDS, drive, fixed_clock, pick, run
 
 # Each process waits for the start file, then logs its calls as fast as it can.
 WORKER = """
@@ -183,8 +183,6 @@ def test_stats_on_an_unreadable_log(tmp_path: Path):
 
 
 def test_the_wizard_says_once_that_the_log_cannot_be_written(tmp_path: Path, monkeypatch):
-    from .test_wizard import QUIT, SKIP_FIELDS, drive, pick
-
     monkeypatch.setattr(calllog, "_reported", False)
     monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path))
     (tmp_path / "data").write_text("")  # the data directory is a file: no log can be made
@@ -198,3 +196,50 @@ def test_the_wizard_says_once_that_the_log_cannot_be_written(tmp_path: Path, mon
 def test_an_io_error_is_not_called_a_full_disk():
     assert calllog.reason(sqlite3.OperationalError("disk I/O error")) != "levy on täynnä"
     assert calllog.reason(sqlite3.OperationalError("database or disk is full")) == "levy on täynnä"
+
+
+def test_a_call_writes_one_row_without_field_values(flow: Flow, tmp_path: Path):
+    db = tmp_path / "calls.sqlite3"
+    session = Session(flow, clock=fixed_clock)
+    for option in ("muut_palvelut", "sopimusmuutokset", "sopimuskausi", "remontti"):
+        session.choose(option)
+    secrets = {
+        "provider": "Salainen Oy",
+        "contact": "Maija Meikäläinen",
+        "description": "Kuvausteksti 123",
+        "notes": "muistio",
+    }
+    for key, value in secrets.items():
+        session.set_field(key, value)
+    log_call(session, path=db)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT path, outcome, channel, steps, via, ended FROM calls").fetchall()
+    assert rows == [
+        (
+            "aihe:muut_palvelut>muut_aihe:sopimusmuutokset>menettely:sopimuskausi>sopimusmuutos_aihe:remontti",
+            "sopimus_remontti",
+            "email",
+            4,
+            "steps",
+            "finished",
+        )
+    ]
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    for value in secrets.values():
+        assert value.encode() not in raw
+
+
+def test_an_older_schema_is_migrated(flow: Flow, tmp_path: Path):
+    db = tmp_path / "calls.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(MIGRATIONS[0])
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO calls (started, finished, flow_id, flow_hash, path, outcome, channel, steps) "
+            "VALUES ('2026-01-01T10:00:00+00:00', '2026-01-01T10:01:00+00:00', "
+            "'kuntoutus', 'x', 'aihe:yleinen', 'chat', 'chat', 2)"
+        )
+    with connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("SELECT via, ended FROM calls").fetchone() == ("steps", "finished")
+    assert collect(path=db)["calls"] == 1

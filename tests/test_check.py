@@ -18,7 +18,7 @@ from wizard.cli import main
 from wizard.errors import DataError
 from wizard.loader import load
 
-from .conftest import FIXTURES, ROOT
+from .helpers import FIXTURES, ROOT
 
 VALID = FIXTURES / "valid"
 BROKEN = FIXTURES / "broken"

@@ -17,8 +17,9 @@ from wizard.drafts import local_zone, origin, render_eml, render_json, render_ma
 from wizard.engine import Session
 from wizard.model import Flow
 
-from .conftest import fixed_clock
-from .test_facts import ADDRESS_OUTCOMES
+from .helpers import fixed_clock, seed_outcomes
+
+ADDRESS_OUTCOMES, _ = seed_outcomes()
 
 EMAIL_OUTCOMES = sorted(o for outcomes in ADDRESS_OUTCOMES.values() for o in outcomes)
 FIELDS = {

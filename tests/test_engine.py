@@ -11,7 +11,7 @@ from wizard.errors import InputError
 from wizard.model import Flow, Question
 from wizard.record import from_record, to_record
 
-from .conftest import FIXED_NOW, fixed_clock
+from .helpers import FIXED_NOW, fixed_clock
 
 
 def walk(session: Session, *options: str) -> None:

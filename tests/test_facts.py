@@ -15,7 +15,7 @@ import tomli
 
 from wizard.model import Flow
 
-from .conftest import FIXTURES, ROOT, SEED
+from .helpers import FIXTURES, ROOT, SEED, seed_outcomes
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 DATA = tomli.loads((ROOT / "data" / "contacts.toml").read_text(encoding="utf-8"))
@@ -69,28 +69,7 @@ def _address_source(contact: dict) -> str:
     return contact.get("sources", {}).get("address", contact["source"])
 
 
-def _seed_outcomes() -> tuple[dict[str, set[str]], dict[str, str]]:
-    """Read from the data, not repeated: each seed (S0) address -> the outcomes that reach it,
-    and each outcome of the seed's other channels -> its channel kind."""
-    from wizard.loader import load
-    from wizard.locate import default_contacts, default_flows
-
-    flow = load(default_flows()[0], default_contacts())
-    addresses: dict[str, set[str]] = {}
-    others: dict[str, str] = {}
-    for oid, outcome in flow.outcomes.items():
-        contact = flow.contact_of(outcome)
-        if contact.source != "S0":
-            continue
-        if contact.kind == "email":
-            addresses.setdefault(contact.address, set()).add(oid)
-        else:
-            others[oid] = contact.kind
-    return addresses, others
-
-
-# Used by test_drafts.py and test_search.py to cover every seed address and channel.
-ADDRESS_OUTCOMES, OTHER_CHANNELS = _seed_outcomes()
+ADDRESS_OUTCOMES, OTHER_CHANNELS = seed_outcomes()
 
 
 def test_every_seed_address_is_a_contact():

@@ -15,6 +15,8 @@ from wizard.cli import main
 from wizard.graph import COLOURS, dot, mermaid
 from wizard.model import Flow
 
+from .helpers import ROOT
+
 EDGE = re.compile(r'^    "(\w+)" -> "(\w+)" \[label="([^"]*)"\];$', re.M)
 
 
@@ -126,3 +128,29 @@ def test_a_hung_graphviz_does_not_hang_the_command(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/dot")
     with pytest.raises(RuntimeError, match="ei vastannut"):
         graph.svg("digraph {}")
+
+
+def test_graph_lists_every_node_and_edge(flow: Flow):
+    text = mermaid(flow)
+    for node in [*flow.questions, *flow.outcomes]:
+        assert re.search(rf"^    {node}[{{\[]", text, re.M), node
+    edges = sum(len(q.options) for q in flow.questions.values())
+    assert text.count(" -->|") == edges
+    graph = dot(flow)
+    assert graph.count(" -> ") == edges
+    for contact in flow.contacts.values():
+        if contact.address and any(o.contact == contact.id for o in flow.outcomes.values()):
+            assert contact.address in graph
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz not installed")
+def test_dot_parses_with_graphviz(flow: Flow):
+    result = subprocess.run(["dot", "-Tsvg"], input=dot(flow).encode(), capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_readme_diagram_is_in_sync(flow: Flow):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```mermaid\n(.*?)```", readme, re.S)
+    assert block, "README.md has no mermaid block"
+    assert block.group(1) == mermaid(flow), "run: kela-ohjaus graph > diagram, and paste it into README.md"

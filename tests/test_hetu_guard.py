@@ -30,14 +30,15 @@ from prompt_toolkit.output import DummyOutput
 
 from wizard import cli
 from wizard.autosave import path_for
-from wizard.checks import check_field, find_personal_codes, remove_personal_codes
 from wizard.cli import FORMATS, main
 from wizard.drafts import render_eml, render_json, render_mailto, render_text
 from wizard.engine import Session
 from wizard.errors import DataError, PersonalDataError
+from wizard.field_checks import check_field
 from wizard.loader import load
 from wizard.locate import default_contacts
 from wizard.model import FIELD_KEYS, Flow
+from wizard.personal_data import find_personal_codes, remove_personal_codes
 from wizard.prompt_ui.app import run_wizard
 from wizard.prompt_ui.console import Console
 from wizard.prompt_ui.widgets import PromptIO
@@ -45,7 +46,7 @@ from wizard.record import load_record, to_record
 from wizard.terminal import visible
 from wizard.textsafe import CONTROL
 
-from .conftest import fixed_clock
+from .helpers import fixed_clock
 
 OUTCOME = "sopimus_remontti"  # an e-mail outcome
 ENTER = "\r"

@@ -9,7 +9,7 @@ import pytest
 
 from wizard.cli import main
 
-from .conftest import FIXTURES, ROOT
+from .helpers import FIXTURES, ROOT
 
 BROKEN = FIXTURES / "broken"
 VALID = FIXTURES / "valid"

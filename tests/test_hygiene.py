@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 HEADLESS = [
     "wizard.cli",
@@ -21,7 +21,8 @@ HEADLESS = [
     "wizard.drafts",
     "wizard.record",
     "wizard.describe",
-    "wizard.checks",
+    "wizard.field_checks",
+    "wizard.personal_data",
     "wizard.calllog",
     "wizard.stats",
     "wizard.graph",

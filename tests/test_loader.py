@@ -9,7 +9,7 @@ import pytest
 from wizard.errors import DataError, UsageError
 from wizard.loader import load
 
-from .conftest import FIXTURES
+from .helpers import FIXTURES
 
 VALID = FIXTURES / "valid"
 BROKEN = FIXTURES / "broken"

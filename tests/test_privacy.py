@@ -21,16 +21,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from wizard.checks import check_business_id, check_email, find_personal_codes, remove_personal_codes
 from wizard.cli import main
 from wizard.engine import Session
 from wizard.errors import DataError, InputError, UsageError
+from wizard.field_checks import check_business_id, check_email
 from wizard.loader import load
 from wizard.model import Flow, Question
+from wizard.personal_data import find_personal_codes, remove_personal_codes
 from wizard.record import dumps, from_record
 
-from .conftest import FIXTURES, fixed_clock
-from .helpers import run
+from .helpers import FIXTURES, fixed_clock, run
 
 # ---------------------------------------------------------------- henkilötunnus
 

@@ -11,7 +11,7 @@ from wizard.errors import InputError
 from wizard.model import Flow, Option, Question
 from wizard.record import dumps, from_record, to_record
 
-from .conftest import fixed_clock
+from .helpers import fixed_clock
 
 
 def _finished(flow: Flow) -> Session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .test_wizard import ENTER, QUIT, SKIP_FIELDS, drive, pick
+from .helpers import ENTER, QUIT, SKIP_FIELDS, drive, make_app, pick
 
 CLEAR = "\x15"  # Ctrl-U: empty the prompt's suggested name
 
@@ -28,8 +28,6 @@ async def test_browser_save_prompt_asks_again_for_an_unusable_name(flow, tmp_pat
     from textual.widgets import Input
 
     from wizard.tui.screens.dialogs import FileNameScreen
-
-    from .test_browser import make_app
 
     app = make_app(flow, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -13,8 +13,9 @@ from wizard.engine import Session
 from wizard.model import Flow
 from wizard.search import build_index, find, search
 
-from .conftest import FIXTURES, fixed_clock
-from .test_facts import ADDRESS_OUTCOMES, OTHER_CHANNELS
+from .helpers import DOWN, ENTER, FIXTURES, QUIT, SKIP_FIELDS, drive, fixed_clock, make_app, pick, run, seed_outcomes
+
+ADDRESS_OUTCOMES, OTHER_CHANNELS = seed_outcomes()
 
 SCENARIOS = tomllib.loads((FIXTURES.parent / "search_scenarios.toml").read_text(encoding="utf-8"))["scenario"]
 
@@ -290,8 +291,6 @@ def test_the_stemmer_is_really_loaded():
 def test_find_json_marks_an_unsure_result_and_stays_a_list():
     import json
 
-    from .test_cli import run
-
     hits = json.loads(run("find", "psykoterapeutti", "--json").stdout)
     assert isinstance(hits, list) and hits
     assert {"id", "title", "channel", "email", "path", "score", "matched"} <= hits[0].keys()
@@ -302,8 +301,6 @@ def test_find_json_marks_an_unsure_result_and_stays_a_list():
 
 
 def test_find_text_says_when_it_is_unsure_and_offers_the_question():
-    from .test_cli import run
-
     unsure = run("find", "psykoterapeutti")
     out = unsure.stdout.decode()
     assert unsure.returncode == 0
@@ -315,8 +312,6 @@ def test_find_text_says_when_it_is_unsure_and_offers_the_question():
 
 def test_wizard_free_text_asks_the_separating_question_when_unsure():
     """The wizard offers the tree's question instead of a ranked guess, and the call goes on from it."""
-    from .test_wizard import ENTER, QUIT, SKIP_FIELDS, drive, pick
-
     keys = pick("Hae vapaalla") + "psykoterapeutti" + ENTER + pick("Pätevöityminen")
     code, out = drive(keys + SKIP_FIELDS + QUIT)
     assert code == 0
@@ -326,8 +321,6 @@ def test_wizard_free_text_asks_the_separating_question_when_unsure():
 
 
 def test_wizard_free_text_with_a_clear_hit_still_jumps_to_it():
-    from .test_wizard import ENTER, QUIT, SKIP_FIELDS, drive, pick
-
     code, out = drive(pick("Hae vapaalla") + "julkisivuremontti alkaa" + ENTER + ENTER + SKIP_FIELDS + QUIT)
     assert code == 0 and "Epävarma" not in out and "kuntoutus_sopimushallinta@kela.fi" in out
 
@@ -347,8 +340,6 @@ def test_spoken_dev_phrasings(index, capsys):
 
 async def test_browser_search_offers_the_separating_question_first(flow: Flow):
     """When unsure, the `/` box's first entry is the tree's question; Enter opens it, not a guess."""
-    from .test_browser import make_app
-
     app = make_app(flow)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", *"psykoterapeutti")
@@ -367,8 +358,6 @@ async def test_browser_search_offers_the_separating_question_first(flow: Flow):
 
 def test_wizard_back_from_the_hit_list_continues_the_call():
     """'← Takaisin' in the hit list once came back as its own title and ended the call with exit 1."""
-    from .test_wizard import DOWN, ENTER, QUIT, drive, pick
-
     keys = pick("Hae vapaalla") + "julkisivuremontti alkaa" + ENTER + DOWN * 20 + ENTER  # the last entry: back
     code, out = drive(keys + pick("1") + pick("Eteläinen") + ENTER * 7 + QUIT)
     assert code == 0, out

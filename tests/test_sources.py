@@ -17,7 +17,7 @@ from wizard.search import search
 from wizard.search_cache import load_index
 from wizard.spoken import spoken_phone
 
-from .conftest import FIXED_NOW, FIXTURES, ROOT, fixed_clock
+from .helpers import FIXED_NOW, FIXTURES, QUIT, ROOT, drive, fixed_clock, make_app, pick, text_of
 
 VALID = FIXTURES / "valid"
 S0_TITLE = "Kuntoutuksen yhteystiedot kuntoutuksen palveluntuottajille"
@@ -183,8 +183,6 @@ def test_the_phone_outcome_says_the_number_and_both_sources(flow: Flow):
 
 
 def test_wizard_outcome_screen_shows_the_number_and_the_source_page():
-    from .test_wizard import QUIT, drive, pick
-
     code, out = drive(pick("Yleinen") + pick("Puhelimitse") + QUIT)
     assert code == 0
     assert "Viranomaislinja 020 692 235" in out
@@ -194,8 +192,6 @@ def test_wizard_outcome_screen_shows_the_number_and_the_source_page():
 
 
 async def test_browser_detail_pane_shows_the_number_and_the_source_page(flow: Flow):
-    from .test_browser import make_app, text_of
-
     app = make_app(flow)
     async with app.run_test(size=(100, 40)) as pilot:
         app.open_outcome("viranomaislinja")

@@ -6,7 +6,6 @@ import io
 import os
 import subprocess
 import sys
-from argparse import Namespace
 from pathlib import Path
 
 import pytest
@@ -16,43 +15,15 @@ from prompt_toolkit.output import DummyOutput
 
 from wizard import autosave
 from wizard.engine import Session
-from wizard.prompt_ui.app import run_wizard
 from wizard.prompt_ui.console import Console
 from wizard.prompt_ui.widgets import PromptIO
 
-from .conftest import fixed_clock
-
-ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
-SKIP_FIELDS = ENTER * 7  # provider, business_id, contact, phone, email, description, notes
-
-
-def args(**kw) -> Namespace:
-    return Namespace(**{"resume": False, "answers": None, "no_log": True, "flow": None, **kw})
-
-
-def drive(keys: str, **kw) -> tuple[int, str]:
-    """Run the wizard on `keys`; the pipe closes after them (EOF acts like Ctrl-C)."""
-    out = io.StringIO()
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        pipe.close()
-        code = run_wizard(
-            args(**kw), io=PromptIO(pipe, DummyOutput()), console=Console(out, color=False), clock=fixed_clock
-        )
-    return code, out.getvalue()
+from .helpers import CTRL_C, DOWN, ENTER, QUIT, SKIP_FIELDS, drive, pick
 
 
 def saved_calls() -> list[dict]:
     """Every autosave on disk, read back."""
     return [tomli.loads(p.path.read_text(encoding="utf-8")) for p in autosave.pending()]
-
-
-def pick(label_fragment: str) -> str:
-    """Type to filter the list, then Enter: how an agent picks without arrows."""
-    return label_fragment + ENTER
-
-
-QUIT = pick("Lopeta")
 
 
 def test_district_path_to_a_finished_draft():
@@ -267,6 +238,25 @@ def test_the_no_match_line_is_finnish_and_hides_the_list():
         shown = "".join(text for _, text, *_ in control.text())
     assert "Ei osumia: ”tulkki”" in shown and "Backspace palauttaa listan" in shown
     assert "Eka" not in shown and "Toka" not in shown
+
+
+def test_a_choice_hint_is_shown_in_finnish_through_questionarys_public_option():
+    """questionary prints a hint as "Description: ..." in English; the wizard turns that off with
+    the public show_description=False and shows the hint itself, under the list (issue 19)."""
+    from prompt_toolkit.application import create_app_session
+
+    from wizard.prompt_ui import widgets
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        choices = [("Eka", 1, "ensimmäisen vihje"), ("Toka", 2)]
+        question = widgets._build(PromptIO(pipe, DummyOutput()), "Q?", choices, [], None, "")
+        control = widgets._control(question)
+        assert control.show_description is False
+        first = "".join(text for _, text, *_ in control.text())
+        control.select_next()
+        second = "".join(text for _, text, *_ in control.text())
+    assert first.endswith("2. Toka\n  ↳ ensimmäisen vihje") and "Description" not in first
+    assert second.endswith("2. Toka") and "vihje" not in second
 
 
 def test_start_again_keeps_the_caller_and_asks_the_matter_again():

@@ -19,6 +19,8 @@ from html.parser import HTMLParser
 from .errors import Problem
 from .model import Flow
 
+# Finds an address as Kela's page writes it, (at) and [at] too: page parsing, not a check
+# (the checks' patterns are field_checks.TYPED_EMAIL and DATA_EMAIL_PATTERN).
 _ADDRESS = re.compile(r"([A-Za-z0-9._%+-]+)\s*(?:\(at\)|\[at\]|@)\s*([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _DAY = r"(?:ma|ti|ke|to|pe|la|su)"
 _HOURS = re.compile(rf"\b{_DAY}\s*[-–]\s*{_DAY}\s+klo\s+\d{{1,2}}(?:[.:]\d{{2}})?\s*[-–]\s*\d{{1,2}}(?:[.:]\d{{2}})?")

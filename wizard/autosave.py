@@ -22,10 +22,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .engine import Session
+from .engine import VIA_RESUME, Session
 from .errors import InputError, KelaError, UsageError
+from .fields import FIELD_KEYS
 from .files import state_dir, write_private
-from .model import FIELD_KEYS, Flow
+from .model import Flow
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -308,7 +309,7 @@ def load(flow: Flow, call_id: str) -> Resumed:
     except (ValueError, RecursionError) as exc:
         raise InputError(f"{path}: keskeytettyä puhelua ei voi lukea: {exc}") from None
     replayed = from_record(flow, data, source=str(path))
-    replayed.session.via = "resume"
+    replayed.session.via = VIA_RESUME
     replayed.session.call_id = call_id  # the same call: it keeps its file
     meta = data.get("autosave", {})
     asked = meta.get("fields_asked", []) if isinstance(meta, dict) else []

@@ -219,7 +219,7 @@ def _ask(flow, qid: str, heading: str, write, leads: dict[str, str] | None = Non
 
 def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
     from .errors import UsageError
-    from .model import FIELD_KEYS
+    from .fields import FIELD_KEYS
 
     fields: dict[str, str] = {}
     for pair in pairs:
@@ -248,8 +248,8 @@ def _valid_text(value: str, what: str) -> str:
 
 def _check_fields(fields: dict[str, str]) -> None:
     """Validate the fields as the session stores them (after set_field's normalisation)."""
-    from .checks import check_field
     from .errors import InputError
+    from .field_checks import check_field
 
     for key, value in fields.items():
         problem = check_field(key, value)
@@ -307,7 +307,7 @@ def _emit_draft(session, args: argparse.Namespace) -> int:
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    from .engine import Session
+    from .engine import VIA_STEPS, Session
     from .errors import InputError
 
     flow = _flow(args)
@@ -315,7 +315,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         raise InputError(f"Tuntematon kohde '{args.outcome}'. Kohteet luettelee: kela-ohjaus outcomes")
     fields = _parse_fields(args.field or [])
     session = Session(flow)
-    session.jump_to(args.outcome, via="steps")
+    session.jump_to(args.outcome, via=VIA_STEPS)
     for key, value in fields.items():
         session.set_field(key, value)  # normalised once here; checked as stored
     _check_fields({k: session.fields[k] for k in fields})

@@ -13,7 +13,8 @@ from collections import namedtuple
 from itertools import groupby
 
 from .describe import say_lines
-from .model import DRAFT_FIELD_KEYS, Contact, Flow, Outcome
+from .fields import DRAFT_FIELD_KEYS, MULTI_LINE_FIELDS
+from .model import Contact, Flow, Outcome
 from .textsafe import LINE_BREAKS, strip_controls
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
@@ -77,7 +78,7 @@ class Draft(
 def build_draft(flow: Flow, outcome: Outcome, path: list[Answer], fields: dict[str, str], now: datetime) -> Draft:
     contact = flow.contact_of(outcome)
     clean = {
-        k: (multi_line(v) if k == "description" else one_line(v)) for k, v in fields.items() if k in DRAFT_FIELD_KEYS
+        k: multi_line(v) if k in MULTI_LINE_FIELDS else one_line(v) for k, v in fields.items() if k in DRAFT_FIELD_KEYS
     }
     shown = {k: clean.get(k) or flow.fields[k].placeholder for k in DRAFT_FIELD_KEYS}
     pairs = tuple((flow.questions[a.node].text, a.label) for a in path)

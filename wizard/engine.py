@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from .errors import InputError
-from .model import FIELD_KEYS, Flow, Outcome, Question
+from .fields import DRAFT_FIELD_KEYS, FIELD_KEYS, MATTER_FIELDS
+from .model import Flow, Outcome, Question
 
 
 class Answer(namedtuple("Answer", ["node", "option", "label", "at"])):
@@ -27,9 +28,10 @@ class Answer(namedtuple("Answer", ["node", "option", "label", "at"])):
     at: str  # ISO 8601 time of the answer
 
 
-# Who is calling survives "start again" (a new matter from the same caller);
-# the matter itself does not. "New call" clears both.
-MATTER_FIELDS = ("description", "notes")
+# How the current outcome was reached (Session.via): written to records and the
+# call log and counted by `stats`, so a public contract.
+VIA_STEPS, VIA_SEARCH, VIA_RESUME, VIA_RECORD = "steps", "search", "resume", "record"
+VIA_VALUES = (VIA_STEPS, VIA_SEARCH, VIA_RESUME, VIA_RECORD)
 
 
 def _now() -> datetime:
@@ -53,8 +55,7 @@ class Session:
         self.clock = clock
         self.answers: dict[str, Answer] = {}
         self.fields: dict[str, str] = dict.fromkeys(FIELD_KEYS, "")
-        # How the current outcome was reached: "steps", "search", "resume", "record".
-        self.via = "steps"
+        self.via = VIA_STEPS  # how the current outcome was reached: one of VIA_VALUES
         self.started = self._stamp()
         # Names this call's autosave; kept across resume, renewed by a new call.
         self.call_id = new_call_id(self.clock())
@@ -63,16 +64,20 @@ class Session:
         return self.clock().isoformat(timespec="seconds")
 
     # -- position ----------------------------------------------------------
-    @property
-    def path(self) -> list[Answer]:
-        """Answers along the walk from the root, in order."""
+    def _walk(self) -> tuple[list[Answer], str]:
+        """The one walk from the root along the answers: (answers on the path, where it stops)."""
         out: list[Answer] = []
         node = self.flow.root
         while node in self.flow.questions and node in self.answers:
             answer = self.answers[node]
             out.append(answer)
             node = self.flow.questions[node].option(answer.option).next  # type: ignore[union-attr]
-        return out
+        return out, node
+
+    @property
+    def path(self) -> list[Answer]:
+        """Answers along the walk from the root, in order."""
+        return self._walk()[0]
 
     @property
     def steps(self) -> tuple[tuple[str, str], ...]:
@@ -81,10 +86,7 @@ class Session:
 
     @property
     def current_id(self) -> str:
-        node = self.flow.root
-        while node in self.flow.questions and node in self.answers:
-            node = self.flow.questions[node].option(self.answers[node].option).next  # type: ignore[union-attr]
-        return node
+        return self._walk()[1]
 
     @property
     def current(self) -> Question | Outcome:
@@ -124,7 +126,7 @@ class Session:
         """Start again. keep_fields: the same caller with a new matter (the caller's
         fields stay, the matter's are cleared); otherwise a new call with a new id."""
         self.answers.clear()
-        self.via = "steps"
+        self.via = VIA_STEPS
         if keep_fields:
             for key in MATTER_FIELDS:
                 self.fields[key] = ""
@@ -134,13 +136,13 @@ class Session:
             self.call_id = new_call_id(self.clock())
         return self.current  # type: ignore[return-value]
 
-    def jump_to(self, node_id: str, via: str = "search") -> Question | Outcome:
+    def jump_to(self, node_id: str, via: str = VIA_SEARCH) -> Question | Outcome:
         """Go straight to a node (e.g. a search hit), filling in the canonical path."""
         if node_id not in self.flow.paths:
             raise InputError(f"unknown node '{node_id}'")
         return self.follow(self.flow.paths[node_id], via=via)
 
-    def follow(self, steps: Sequence[tuple[str, str]], via: str = "steps") -> Question | Outcome:
+    def follow(self, steps: Sequence[tuple[str, str]], via: str = VIA_STEPS) -> Question | Outcome:
         """Replace the path with `steps` ((question, option) pairs from the root).
 
         The browser uses this when a node is opened in its tree, where a node
@@ -201,8 +203,7 @@ class Session:
         code that only appears there (spliced from several fields) names every
         field that went into the draft.
         """
-        from .checks import find_personal_codes, personal_data_fields
-        from .model import DRAFT_FIELD_KEYS
+        from .personal_data import find_personal_codes, personal_data_fields
 
         keys = personal_data_fields(self.fields)
         if draft is None and self.outcome is not None:

@@ -16,6 +16,7 @@ import tomli
 
 from .digest import content_digest
 from .errors import DataError, Problem
+from .field_checks import DATA_EMAIL_PATTERN  # the e-mail patterns' one home
 from .gcpause import gc_paused
 from .model import (
     CHANNEL_KINDS,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a 10,000-node flow is ~2 MB
 # Ids end up in file names (autosaves), commands and URLs: a safe alphabet only.
 _ID = re.compile(r"[a-z0-9_]+")
-_EMAIL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_EMAIL = re.compile(DATA_EMAIL_PATTERN)
 _DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")

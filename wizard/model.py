@@ -12,11 +12,8 @@ from __future__ import annotations
 from collections import namedtuple
 
 from .channels import CHANNEL_KINDS as CHANNEL_KINDS  # re-exported: the loader checks `kind`
-
-# Field keys are a public contract (CLI `--field KEY=VALUE`, records, JSON).
-FIELD_KEYS = ("provider", "business_id", "contact", "phone", "email", "description", "notes")
-# Fields that end up in the e-mail; `notes` are the agent's own and stay private.
-DRAFT_FIELD_KEYS = FIELD_KEYS[:-1]
+from .fields import DRAFT_FIELD_KEYS as DRAFT_FIELD_KEYS  # re-exported (fields.py)
+from .fields import FIELD_KEYS as FIELD_KEYS
 
 
 class Hours(namedtuple("Hours", ["days", "open", "close", "timezone"])):

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import tomli
 
-from .engine import Answer, Session
+from .engine import VIA_RECORD, VIA_VALUES, Answer, Session
 from .errors import InputError
-from .model import FIELD_KEYS, Flow
+from .fields import FIELD_KEYS
+from .model import Flow
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
         session.answers[node] = Answer(node, option, question.option(option).label, at)  # type: ignore[union-attr]
     if isinstance(record.get("started"), str):
         session.started = record["started"]
-    session.via = record.get("via") if record.get("via") in ("steps", "search", "resume", "record") else "record"
+    session.via = record.get("via") if record.get("via") in VIA_VALUES else VIA_RECORD
     walked = {a.node for a in session.path}
     stray = sorted(set(answers) - walked)
     if stray:

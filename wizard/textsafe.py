@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import re
 
+# Identifier fields are NFKC-folded (full-width digits and look-alike forms become
+# ASCII) before they are checked or stored; multi-line ones keep their line breaks.
+from .fields import ID_FIELDS, MULTI_LINE_FIELDS
+
 CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
 CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 # Line breaks a one-line value turns into spaces and a multi-line value into "\n".
 LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
-
-# Field keys whose values are identifiers, folded with NFKC (full-width digits
-# and look-alike forms become ASCII) before they are checked or stored.
-ID_FIELDS = frozenset({"business_id", "phone", "email"})
-MULTI_LINE_FIELDS = frozenset({"description", "notes"})
 
 
 def strip_controls(text: str) -> str:

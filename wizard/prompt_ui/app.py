@@ -15,20 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from .. import autosave
-from ..checks import (
-    check_field,
-    find_personal_codes,
-    personal_code_in_id,
-    personal_data_fields,
-    remove_personal_codes,
-)
 from ..describe import channel_line, open_info, say_lines, source_lines
 from ..drafts import render_eml, render_mailto, render_text
-from ..engine import MATTER_FIELDS, Session
+from ..engine import Session
 from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError, KelaError
-from ..files import output_target, write_private
-from ..model import FIELD_KEYS, Flow, Outcome, Question
+from ..field_checks import check_field
+from ..fields import FIELD_KEYS, FREE_TEXT_FIELDS, MATTER_FIELDS
+from ..model import Flow, Outcome, Question
+from ..personal_data import find_personal_codes, personal_code_in_id, personal_data_fields, remove_personal_codes
 from ..record import dumps
+from ..save_file import NOT_SAVED, overwrite_question, try_save
 from ..search import find
 from ..search_cache import load_index
 from ..spoken import spoken, spoken_phone
@@ -37,7 +33,6 @@ from .console import Console
 from .widgets import PromptIO, confirm, select, text
 
 BACK, RESTART, SEARCH = "Takaisin", "Aloita alusta", "Hae vapaalla tekstillä"
-FREE_TEXT_FIELDS = ("provider", "contact", "description", "notes")
 
 
 class Wizard:
@@ -302,19 +297,16 @@ class Wizard:
             name = text(self.io, f"{what}: tiedoston nimi", default=suggested).strip()
             if not name:
                 return
-            try:
-                path, exists = output_target(name)
-                overwrite = False
-                if exists:
-                    overwrite = confirm(self.io, f"{path} on jo olemassa. Korvataanko?", default=False)
-                    if not overwrite:
-                        self.out.line("Ei tallennettu.", "warn")
-                        return
-                write_private(path, content, overwrite=overwrite)
-            except InputError as exc:
-                self.out.line(f"{exc} Anna toinen nimi, tai tyhjennä nimi perumiseksi.", "error")
+            attempt = try_save(name, content)
+            if attempt.exists:
+                if not confirm(self.io, overwrite_question(attempt.path), default=False):
+                    self.out.line(NOT_SAVED, "warn")
+                    return
+                attempt = try_save(name, content, overwrite=True)
+            if attempt.refused:
+                self.out.line(f"{attempt.refused} Anna toinen nimi, tai tyhjennä nimi perumiseksi.", "error")
                 continue
-            self.out.line(f"{what} tallennettu: {path}", "address")
+            self.out.line(f"{what} tallennettu: {attempt.path}", "address")
             return
 
     def start_again(self) -> None:

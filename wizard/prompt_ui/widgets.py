@@ -75,9 +75,6 @@ def no_match_text(typed: str) -> str:
     )
 
 
-_DESCRIPTION = "  Description: "  # questionary's hard-coded English label for a choice's hint
-
-
 def _matches(control: InquirerControl) -> bool:
     typed = (control.search_filter or "").lower()
     return not typed or any(typed in str(c.title).lower() for c in control.choices if isinstance(c, questionary.Choice))
@@ -93,18 +90,21 @@ def _finnish(question: questionary.Question) -> None:
     control = _control(question)
     if control is None or app.key_bindings is None:
         return
-    tokens = control.text  # the control renders through this callable (set in its __init__)
+    # The control renders through `text`, prompt_toolkit's public FormattedTextControl
+    # attribute. questionary's own hint line ("Description: ...", in English) is turned
+    # off with its public show_description=False (see _build); the Finnish one is added here.
+    tokens = control.text
 
     def shown():
         if not _matches(control):
             return [("class:search_none", no_match_text(control.search_filter or ""))]
-        out = []
-        for style, text, *_ in tokens():
-            if text.startswith(_DESCRIPTION):
-                hint = text[len(_DESCRIPTION) :]
-                width = max(columns() - 1, 20)
-                text = "\n".join(textwrap.wrap(hint, width, initial_indent="  ↳ ", subsequent_indent="    "))
-            out.append((style, text))
+        out = list(tokens())
+        hint = getattr(control.get_pointed_at(), "description", None)
+        if hint:
+            width = max(columns() - 1, 20)
+            out.append(("", "\n"))  # questionary ends the list without a line break when it shows no hint
+            lines = textwrap.wrap(hint, width, initial_indent="  ↳ ", subsequent_indent="    ")
+            out.append(("class:text", "\n".join(lines)))
         return out
 
     control.text = shown
@@ -182,6 +182,7 @@ def _build(
         choices=items,
         default=default_choice,
         use_search_filter=True,
+        show_description=False,  # the hint is shown in Finnish by _finnish
         use_jk_keys=False,
         use_shortcuts=False,
         instruction=instruction,

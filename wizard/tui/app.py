@@ -86,7 +86,9 @@ class KelaApp(App[int]):
     def _fatal_error(self) -> None:
         # Textual would print a full traceback with locals (which may hold a
         # caller's details). Keep the call instead and let run_browser report
-        # one line plus a crash report without field values.
+        # one line plus a crash report without field values. A private method
+        # (no public hook in Textual 8.2): pyproject.toml bounds Textual and
+        # tests/test_browser.py checks the override still takes effect.
         self.saver.save_now(self.session)
         self.crash = self._exception
         self._close_messages_no_wait()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,12 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from ...checks import personal_data_fields
 from ...drafts import render_eml, render_text
-from ...engine import Session
-from ...errors import InputError
-from ...files import output_target, write_private
+from ...engine import VIA_SEARCH, Session
 from ...model import Outcome, Question
+from ...personal_data import personal_data_fields
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
 from ..widgets.key_hints import KeyHints
@@ -65,7 +62,7 @@ class MainScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.shown = False  # True once mounted: the widgets exist
+        self.widgets_ready = False  # True from on_mount on: the widgets the view paints exist
 
     @property
     def flow(self):
@@ -86,8 +83,8 @@ class MainScreen(Screen[None]):
         self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
     def on_mount(self) -> None:
-        self.shown = True
-        self.refresh_view()
+        self.widgets_ready = True
+        self.call_changed()
         if self.session.steps:  # a resumed call: show where it was (a fresh one starts at the root)
             self.query_one(FlowTree).reveal(self.session.steps)
 
@@ -96,17 +93,26 @@ class MainScreen(Screen[None]):
         # (disabled, not lost to an error): the widgets they act on exist only
         # after mount.
         # None: shown in the hints but not run yet.
-        return True if self.shown else None
+        return True if self.widgets_ready else None
 
     # ------------------------------------------------------------ engine -> view
-    def refresh_view(self) -> None:
-        if not self.shown:
-            return  # the engine already holds the change; on_mount draws it
+    def call_changed(self) -> None:
+        """After every change to the call (an answer, a field): paint it, and keep it."""
+        if not self.widgets_ready:
+            return  # the engine already holds the change; on_mount paints and keeps it
+        self.paint()
+        self.keep()
+
+    def paint(self) -> None:
+        """The breadcrumb and the detail, from the engine's state. Nothing else."""
         labels = [a.label for a in self.session.path]
         crumb = " › ".join(["Alku", *labels]) if labels else "Alku"
         self.query_one("#breadcrumb", Static).update(Content(crumb))
         self.query_one(NodeDetail).show(self.session, self.session.clock())
-        # Saving is requested here and written off the UI thread (autosave.Saver): no fsync per key.
+
+    def keep(self) -> None:
+        """Autosave this change: requested here, written off the UI thread (autosave.Saver,
+        which writes only the latest of requests made while a write is in flight)."""
         if self.session.answers or any(self.session.fields.values()):
             self.app.saver.request(self.session)  # type: ignore[attr-defined]
         else:  # back at a fresh start: nothing to keep
@@ -114,8 +120,8 @@ class MainScreen(Screen[None]):
 
     def opened(self) -> None:
         """After the engine moved: update the view and put the tree cursor on the node."""
-        self.refresh_view()
-        if self.shown:
+        self.call_changed()
+        if self.widgets_ready:
             self.query_one(FlowTree).reveal(self.session.steps)
 
     # ------------------------------------------------------------ tree
@@ -125,7 +131,7 @@ class MainScreen(Screen[None]):
             self.session.follow(node.data.steps)
             if expand:
                 node.expand()
-            self.refresh_view()
+            self.call_changed()
 
     @on(Tree.NodeSelected, "#tree")
     def tree_selected(self, event: Tree.NodeSelected[TreeData]) -> None:
@@ -178,7 +184,7 @@ class MainScreen(Screen[None]):
         self.query_one(FlowTree).focus()
 
     def open_outcome(self, outcome_id: str) -> None:
-        self.session.jump_to(outcome_id, via="search")
+        self.session.jump_to(outcome_id, via=VIA_SEARCH)
         self.opened()
 
     # ------------------------------------------------------------ fields
@@ -197,7 +203,7 @@ class MainScreen(Screen[None]):
 
     def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
         self.session.set_field(event.key, event.value)
-        self.refresh_view()
+        self.call_changed()
 
     def on_fields_form_closed(self) -> None:
         self.query("#fields-form").set(display=False)
@@ -291,6 +297,7 @@ class MainScreen(Screen[None]):
             await self._save("Tallenna tallenne (.toml)", f"{outcome.id}.toml", dumps(self.session))
 
     async def _save(self, title: str, suggested: str, content: bytes | str) -> None:
+        from ...save_file import ASK_AGAIN, NOT_SAVED, overwrite_question, reason_for, try_save
         from ...web.deliver import deliver, in_web_page
         from .dialogs import ConfirmScreen, FileNameScreen
 
@@ -305,23 +312,17 @@ class MainScreen(Screen[None]):
             if web:
                 deliver(self.app, name, suggested, content)
                 return
-            try:
-                path, exists = output_target(name)
-                overwrite = False
-                if exists:
-                    overwrite = await self.app.push_screen_wait(ConfirmScreen(f"{path} on jo olemassa. Korvataanko?"))
-                    if not overwrite:
-                        self.notify("Ei tallennettu.", markup=False)
-                        return
-                write_private(path, content, overwrite=overwrite)
-            except InputError as exc:
-                # the name is in the input box already; a long one would hide the reason
-                expanded = os.path.expanduser(name)  # never raises, unlike Path.expanduser()
-                reason = str(exc).replace(f"{name}: ", "", 1).replace(f"{expanded}: ", "", 1)
-                problem = f"{reason} Anna toinen nimi."
+            attempt = try_save(name, content)
+            if attempt.exists:
+                if not await self.app.push_screen_wait(ConfirmScreen(overwrite_question(attempt.path))):
+                    self.notify(NOT_SAVED, markup=False)
+                    return
+                attempt = try_save(name, content, overwrite=True)
+            if attempt.refused:  # the name is in the input box already: the reason without it
+                problem = f"{reason_for(attempt.refused, name)} {ASK_AGAIN}"
                 initial = name
                 continue
-            self.notify(f"Tallennettu: {path}", markup=False)
+            self.notify(f"Tallennettu: {attempt.path}", markup=False)
             return
 
     # ------------------------------------------------------------ call

@@ -11,8 +11,10 @@ from textual.message import Message
 from textual.validation import Function
 from textual.widgets import Button, Input, Label, Static
 
-from ...checks import check_field, personal_data_fields, remove_personal_codes
-from ...model import FIELD_KEYS, Flow
+from ...field_checks import check_field
+from ...fields import FIELD_KEYS
+from ...model import Flow
+from ...personal_data import personal_data_fields, remove_personal_codes
 
 
 class FieldsForm(Vertical):

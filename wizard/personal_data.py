@@ -1,9 +1,11 @@
-"""Checks on user-typed values: Y-tunnus, e-mail, phone, henkilötunnus.
+"""The henkilötunnus finder: the one decision on personal data in typed text.
 
-python-stdnum does the Finnish identifier arithmetic; it is imported lazily
-because it pulls in pydoc and ssl (~35 ms), which would double the start-up
-of every scriptable command. A cheap regular expression decides first whether
-there is anything for it to check.
+Every guard asks here: the engine's final draft (CLI `draft`/`replay`), both
+front ends before a draft is saved, copied, recorded or mailed, and the fields
+forms. python-stdnum does the arithmetic; it is imported lazily because it
+pulls in pydoc and ssl (~35 ms), which would double the start-up of every
+scriptable command. A cheap regular expression decides first whether there is
+anything for it to check.
 """
 
 from __future__ import annotations
@@ -13,12 +15,6 @@ from collections import namedtuple
 
 from .textsafe import ID_FIELDS, normalise_field
 
-# Conservative syntax check, no network look-ups: local@domain.tld.
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
-)
-_YTUNNUS = re.compile(r"^[0-9]{7}-[0-9]$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,19}$")
 # Candidate henkilötunnus in the reader's view (see _reader_view): DDMMYY,
 # century sign, NNN, check character, with spaces allowed between any two of
 # them (a line break or a double space inside a code still reads as one). Letters
@@ -66,31 +62,6 @@ def _reader_view(text: str) -> tuple[str, list[int]]:
         view.append(out)
         where.extend([i] * len(out))
     return "".join(view), where
-
-
-def check_business_id(value: str) -> str | None:
-    """Return a Finnish error message, or None when the Y-tunnus is valid."""
-    text = value.strip()
-    if not _YTUNNUS.match(text):
-        return "Y-tunnuksen muoto on 1234567-8 (seitsemän numeroa, väliviiva, tarkistusnumero)."
-    from stdnum.fi import ytunnus
-
-    if not ytunnus.is_valid(text):
-        return "Y-tunnuksen tarkistusnumero ei täsmää: tarkista numero."
-    return None
-
-
-def check_email(value: str) -> str | None:
-    text = value.strip()
-    if len(text) > 254 or not _EMAIL.match(text) or ".." in text:
-        return "Sähköpostiosoite ei ole muotoa nimi@esimerkki.fi."
-    return None
-
-
-def check_phone(value: str) -> str | None:
-    if not _PHONE.match(value.strip()):
-        return "Puhelinnumerossa saa olla vain numeroita, välilyöntejä, +, - ja sulkeita."
-    return None
 
 
 class PersonalCode(namedtuple("PersonalCode", ["start", "end"])):
@@ -156,15 +127,3 @@ def personal_code_in_id(key: str, value: str) -> str | None:
     if key == "phone":
         return "Tämä on henkilötunnus. Puhelinnumero välein: 010 594 0020 (tämän työkalun suositus)."
     return "Tässä on henkilötunnus: sitä ei kannata lähettää sähköpostissa (tämän työkalun suositus)."
-
-
-FIELD_CHECKS = {"business_id": check_business_id, "email": check_email, "phone": check_phone}
-
-
-def check_field(key: str, value: str) -> str | None:
-    """Validate one field value; None if fine. Empty means 'not given' and is fine."""
-    value = normalise_field(key, value)  # checked as the engine will store it
-    if not value.strip():
-        return None
-    check = FIELD_CHECKS.get(key)
-    return check(value) if check else None
