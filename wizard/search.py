@@ -75,6 +75,7 @@ OTHER_BRANCH = 0.5
 UNNAMED_BRANCH = 0.7  # factor for an outcome whose title names a branch the caller did not name (see _score)
 BRANCH_COVER = 0.5  # the share of the branch's outcomes a word must be in to name the branch
 FAMILY_OF_EXACT = 0.85  # a relative of a word the data has exactly matches less: rekisteröityä ≠ rekisteröityneen
+RUN_ON = 4  # a caller's word the data lacks relates to a data word it starts with only if it runs on this much
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
 
@@ -441,7 +442,14 @@ def _family(index: SearchIndex, stem_: str) -> dict[str, float]:
         shorter = min(len(term), len(stem_))
         gap = max(len(term) - len(stem_), 0)
         # A word the data has relates only to stems of itself: extranet ~ extran, never toimitila ~ toimin(ta).
-        related = (prefix == shorter and longer - shorter <= 2) if exact else (prefix >= shorter - 2 and gap <= 2)
+        # A caller's word may run on by an ending (myöhästyi ~ myöhässä), not by a whole word: a compound the
+        # data lacks (kuntoutuslaitoksen) is no relative of a short word it starts with (kuntoutuja).
+        run_on = len(stem_) - prefix
+        related = (
+            (prefix == shorter and longer - shorter <= 2)
+            if exact
+            else (prefix >= shorter - 2 and gap <= 2 and run_on <= RUN_ON)
+        )
         if related or prefix >= 0.85 * longer:
             found[term] = max(found.get(term, 0.0), 0.6 + 0.35 * prefix / longer)
     for term in index.with_prefix(stem_):

@@ -46,6 +46,20 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# When something happens is no routing word in callers' speech ("ens viikolla", "kuukauden", "keväällä",
+# "kuntoutuksen aikana"): dates, seasons, weekdays, months and time postpositions, matched on the folded
+# written word. (The data's "3 kuukautta ennen muutosta" is a fact about notice, not a caller's cue.)
+_TIME_WORD = re.compile(
+    r"(?:paiva(?:n|a|lla|ssa|ksi|t|ja|nä)?|viikko|viiko(?:n|lla|ssa|ksi|t|ja|ista|ille)|viikkoa|viikkoja"
+    r"|kuukausi|kuukau(?:den|tta|dessa|deksi|det|sia|siin|sien)|kuu(?:ssa|n|ksi|lla)"
+    r"|vuosi|vuo(?:den|tta|nna|dessa|deksi|det|sia|siin|sien)|vuodenvaihtee(?:ssa|seen|n)|vuodenvaihde"
+    r"|kevat|kevaa(?:lla|n|seen|ksi)|kesa(?:lla|na|ksi|an)|syksy(?:lla|n|ksi|yn)?|talvi|talve(?:lla|n|ksi)"
+    r"|aamu(?:lla|sta|n)?|illa(?:lla)?|huomenna|ylihuomenna|tanaan|eilen|heti|pian|kohta|joskus|viela"
+    r"|(?:maanan|tiis|torsta|perjanta|lauanta|sunnunta)ai(?:na|hin|sta|ksi)?|keskiviikko(?:na)?"
+    r"|(?:tammi|helmi|maalis|huhti|touko|kesa|heina|elo|syys|loka|marras|joulu)kuu(?:ssa|n|hun|ta|lla)?"
+    r"|aikana|aikaa|ajaksi|jalkeen|ennen|asti|saakka|mennessa|lahtien|alkaen|kuluessa|aikaisintaan)$"
+)
+
 # Spoken forms of common words, and their written forms (stemmed afterwards).
 SPOKEN = {
     "osote": "osoite",
@@ -66,6 +80,13 @@ _NEGATIONS = frozenset("ei eikä en emme ette eivät ettei etten".split())
 _EXCLUDING = frozenset("koske koskee liity liittyy kuulu kuuluu tarkoita oo ole ollut oli".split())
 _SCOPE_END = frozenset(". , ; : ! ? mutta mut vaan vaa".split())
 _STOPS = STOPWORDS | frozenset(".,;:!?")
+
+
+def _dropped(word: str) -> bool:
+    """A written word that carries no routing meaning: a stopword or a time word."""
+    return word in STOPWORDS or _TIME_WORD.match(fold(word)) is not None
+
+
 _PARTICIPLE = re.compile(r"(?:nut|nyt|lut|lyt|rut|ryt|sut|syt|nu|ny|llu|lly|rru|rry|ssu|ssy|ttu|tty)$")
 
 # Token kinds in a query.
@@ -145,7 +166,7 @@ def _tokens(text: str) -> list[tuple[str, int]]:
         return [
             (part, JOINED if part is parts[-1] and len(parts) > 1 else PLAIN)
             for token in raw
-            if token not in _STOPS and (word := written(token)) not in STOPWORDS
+            if token not in _STOPS and not _dropped(word := written(token))
             for parts in (_split(word),)
             for part in parts
         ]
@@ -176,7 +197,7 @@ def _tokens(text: str) -> list[tuple[str, int]]:
                 elif verb not in STOPWORDS:
                     out.append((verb, FAILED))
             continue
-        if token in STOPWORDS or word in STOPWORDS:
+        if token in STOPWORDS or _dropped(word):
             continue
         parts = _split(word)
         for part in parts:
