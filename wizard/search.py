@@ -66,7 +66,7 @@ W_TITLE, W_KEYWORD, W_LABEL, W_PATH, W_CONTACT = 3.0, 2.5, 2.0, 0.6, 1.2
 K1, B = 1.2, 0.75  # BM25 saturation and length normalisation
 CONDITIONAL = 0.7  # factor for an outcome conditional on a failure the caller did not report
 CLOSE = 0.8  # hits within this fraction of the top score are "close"
-MAX_CLOSE = 4  # at most this many hits are weighed against each other
+MAX_CLOSE = 6  # at most this many hits are weighed against each other (the question offers all its options)
 WEAK = 1.0  # a top score below this is "nothing useful"
 # A word that names one option's branch of a question (it is in most of that branch's outcomes and in no
 # other outcome under the question, e.g. "rekisteröitynyt" at "sopimuskausi vai rekisteröitymismenettely?")

@@ -82,6 +82,7 @@ _SCOPE_END = frozenset(". , ; : ! ? mutta mut vaan vaa".split())
 _STOPS = STOPWORDS | frozenset(".,;:!?")
 
 
+@cache
 def _dropped(word: str) -> bool:
     """A written word that carries no routing meaning: a stopword or a time word."""
     return word in STOPWORDS or _TIME_WORD.match(fold(word)) is not None
