@@ -499,3 +499,19 @@ def test_when_something_happens_is_no_routing_word(index, query):
     assert not any(
         word.startswith(("kuukau", "viiko", "maanan", "syksy", "vuode")) for hit in hits for word in hit.matched
     )
+
+
+def test_two_words_that_the_data_writes_as_one_compound_match_it(index):
+    """'raportoinnin ohjeet' is the data's 'raportointiohje' (the AKVA further-information outcome)."""
+    hit = search(index, "raportoinnin ohjeet on epäselvät", 1)[0]
+    assert hit.outcome == "akva_lisatieto" and "raportointiohje" in hit.matched
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written_form"),
+    [("tarvittais", "tarvittaisiin"), ("järjestettäis", "järjestettäisiin"), ("kurssil", "kurssilla")],
+)
+def test_more_spoken_endings_are_written_out(spoken, written_form):
+    from wizard.textnorm import written
+
+    assert written(spoken) == written_form

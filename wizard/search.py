@@ -53,10 +53,11 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import namedtuple
+from itertools import pairwise
 
 from .gcpause import gc_paused
 from .model import Flow
-from .textnorm import EXCLUDED, FAILED, JOINED, NEG, analyse_words, query_terms, stem
+from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, analyse_words, query_terms, stem
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
 MAX_QUERY_WORDS = 40
@@ -76,6 +77,7 @@ UNNAMED_BRANCH = 0.7  # factor for an outcome whose title names a branch the cal
 BRANCH_COVER = 0.5  # the share of the branch's outcomes a word must be in to name the branch
 FAMILY_OF_EXACT = 0.85  # a relative of a word the data has exactly matches less: rekisteröityä ≠ rekisteröityneen
 RUN_ON = 4  # a caller's word the data lacks relates to a data word it starts with only if it runs on this much
+PAIR = 0.9  # two adjacent words that make a compound of the data
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
 
@@ -544,6 +546,16 @@ def _score(
             cap = min(close_family)
             cands = [(t, q * min(1.0, cap / index.rarity(t))) for t, q in cands]
         pending.append((cands, kind))
+    # Two words that the data writes as one compound: "raportoinnin ohjeet" ~ "raportointiohje".
+    for (first, _, kind1), (second, _, kind2) in pairwise(query_terms_):
+        if kind1 == kind2 == PLAIN and len(first) >= 5 and len(second) >= 3:
+            joined = [
+                (term, PAIR)
+                for term in index.ending_with(second)
+                if _common_prefix(term, first) >= max(5, len(first) - 2) and term != first
+            ]
+            if joined:
+                pending.append((joined, PLAIN))
     for cands, kind in pending:
         if not cands:
             continue

@@ -126,7 +126,8 @@ def stem(word: str) -> str:
 
 @cache
 def written(word: str) -> str:
-    """The written form of a spoken word: osote → osoite, osakeyhtiöks → osakeyhtiöksi, tullu → tullut."""
+    """The written form of a spoken word: osote → osoite, osakeyhtiöks → osakeyhtiöksi, tullu → tullut,
+    tarvittais → tarvittaisiin, kurssil → kurssilla."""
     if word in SPOKEN:
         return SPOKEN[word]
     for spoken, proper in _SPOKEN_PREFIXES:
@@ -134,6 +135,10 @@ def written(word: str) -> str:
             word = proper + word[len(spoken) :]
     if len(word) >= 6 and word.endswith("ks") and word[-3] in "aeiouyäö":  # translative: -ks for -ksi
         return word + "i"
+    if len(word) >= 7 and word.endswith(("ttais", "ttäis")):  # passive conditional: tarvittais for tarvittaisiin
+        return word + "iin"
+    if len(word) >= 6 and word[-2] in "aeiouyäö" and word[-1] == "l":  # adessive: kurssil for kurssilla
+        return word + ("la" if any(v in word for v in "aou") else "lä")
     if len(word) >= 6 and word.endswith(("ais", "äis")):  # conditional: haluais for haluaisi
         return word + "i"
     if len(word) >= 5 and re.search(r"(?:[aeiouyäö]n|ll|rr|ss)[uy]$", word):  # participle: tullu, onnistunu
