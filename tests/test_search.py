@@ -515,3 +515,19 @@ def test_more_spoken_endings_are_written_out(spoken, written_form):
     from wizard.textnorm import written
 
     assert written(spoken) == written_form
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome"),
+    [
+        ("putkiremontti haittaa kursseja", "sopimus_remontti"),  # "kursseja" alone is no "lisää kursseja"
+        ("vanha sopimus päättyy ja uusi sopimuskausi alkaa", "toimeenpano_siirtymavaihe"),  # the phrase said
+    ],
+)
+def test_a_word_of_a_keyword_phrase_says_less_alone(index, query, outcome):
+    assert top(index, query) == outcome
+
+
+def test_a_common_word_of_a_phrase_does_not_decide(index):
+    """'yritys' alone once sent a company sale to the biller ('laskuttava yritys')."""
+    assert top(index, "koko yritys siirtyy isommalle ketjulle") != "sopimus_laskuttaja"

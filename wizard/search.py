@@ -64,6 +64,7 @@ MAX_QUERY_WORDS = 40
 
 # Where a word sits in an outcome's document, and what it weighs there (BM25's tf).
 W_TITLE, W_KEYWORD, W_LABEL, W_PATH, W_CONTACT = 3.0, 2.5, 2.0, 0.6, 1.2
+W_PHRASE = 1.5  # a word of a keyword of several words, alone
 K1, B = 1.2, 0.75  # BM25 saturation and length normalisation
 CONDITIONAL = 0.7  # factor for an outcome conditional on a failure the caller did not report
 CLOSE = 0.8  # hits within this fraction of the top score are "close"
@@ -77,6 +78,7 @@ UNNAMED_BRANCH = 0.7  # factor for an outcome whose title names a branch the cal
 BRANCH_COVER = 0.5  # the share of the branch's outcomes a word must be in to name the branch
 FAMILY_OF_EXACT = 0.85  # a relative of a word the data has exactly matches less: rekisteröityä ≠ rekisteröityneen
 RUN_ON = 4  # a caller's word the data lacks relates to a data word it starts with only if it runs on this much
+PHRASE = 0.5  # a keyword phrase said as one adds this on top of its words (which count at W_PHRASE)
 PAIR = 0.9  # two adjacent words that make a compound of the data
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
@@ -143,7 +145,8 @@ class SearchIndex:
         # callers in that branch only, so it ranks below its peers unless the caller names the branch
         self.qualified = qualified or {}
         self.min_norm = min(norms, default=K1)
-        self.stems = sorted(s for s in postings if not s.startswith(NEG))  # for prefix and typo scans
+        # for prefix and typo scans: words, not negations ("!onnistu") nor phrases ("vanh sopimus")
+        self.stems = sorted(s for s in postings if not s.startswith(NEG) and " " not in s)
         self._restricted: dict[str, dict[int, tuple[float, str]]] = {}
         self._ranked: dict[str, list[tuple[float, int, str]]] = {}
         self._max_weight: dict[str, float] = {}
@@ -337,7 +340,16 @@ def build_index(flow: Flow) -> SearchIndex:
             for topic in contact.topics:
                 put(own, topic, W_CONTACT)
         for keyword in outcome.keywords:
-            put(own, keyword, W_KEYWORD)
+            pairs = [pair for pair in words(keyword) if pair[0][0] != NEG]  # "ei hakijoita" is one word
+            if len(pairs) < 2:
+                put(own, keyword, W_KEYWORD)
+                continue
+            # A word of a phrase ("vanha sopimus") says less on its own; the phrase said as one counts fully.
+            put(own, keyword, W_PHRASE)
+            for (first, _), (second, _) in pairwise(pairs):
+                phrase = f"{first} {second}"
+                if own.get(phrase, (0.0,))[0] < W_KEYWORD:
+                    own[phrase] = (W_KEYWORD, keyword)
         put(own, outcome.title, W_TITLE)
         # the words the title adds to the topic it stands for: a qualifier such as "Rekisteröityneen"
         topics = [outcome.topic] if outcome.topic else list(contact.topics)
@@ -400,7 +412,7 @@ def _branches(
 
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     for term, posting in postings.items():
-        if len(posting) < 2 or len(term) <= SHORT or term.startswith(NEG):
+        if len(posting) < 2 or len(term) <= SHORT or term.startswith(NEG) or " " in term:
             continue
         ranks = list(map(rank.__getitem__, posting))
         first, last = paths[by_rank[min(ranks)]], paths[by_rank[max(ranks)]]
@@ -546,8 +558,11 @@ def _score(
             cap = min(close_family)
             cands = [(t, q * min(1.0, cap / index.rarity(t))) for t, q in cands]
         pending.append((cands, kind))
-    # Two words that the data writes as one compound: "raportoinnin ohjeet" ~ "raportointiohje".
+    # Two words that the data writes as one compound: "raportoinnin ohjeet" ~ "raportointiohje"; or as a
+    # phrase among its keywords: "vanha sopimus".
     for (first, _, kind1), (second, _, kind2) in pairwise(query_terms_):
+        if kind1 == kind2 == PLAIN and (phrase := f"{first} {second}") in postings:
+            pending.append(([(phrase, PHRASE)], PLAIN))
         if kind1 == kind2 == PLAIN and len(first) >= 5 and len(second) >= 3:
             joined = [
                 (term, PAIR)
