@@ -531,3 +531,9 @@ def test_a_word_of_a_keyword_phrase_says_less_alone(index, query, outcome):
 def test_a_common_word_of_a_phrase_does_not_decide(index):
     """'yritys' alone once sent a company sale to the biller ('laskuttava yritys')."""
     assert top(index, "koko yritys siirtyy isommalle ketjulle") != "sopimus_laskuttaja"
+
+
+def test_what_a_general_outcome_stands_for_is_not_taken_back(index):
+    """'Muu …' stands for all of its contact's topics: excluding one of them ('ei koske perumista')
+    once took it back from the very outcome such a caller needs."""
+    assert top(index, "muu toimeenpanoon liittyvä asia, ei koske perumista eikä siirtoa") == "toimeenpano_muu"

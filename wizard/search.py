@@ -641,7 +641,9 @@ def _score(
             posting = index.posting(term)
             for i in scores:
                 entry = posting.get(i)
-                if entry is None:
+                # (a word an outcome only stands for, its contact's topics or its path, is not taken back:
+                # "muu …, ei oo peruminen" is for the "Muu …" outcome that stands for all of them)
+                if entry is None or entry[0] <= W_CONTACT:
                     continue
                 value = quality * index.rarity(term) * saturation * entry[0] / (entry[0] + norms[i])
                 if term in agree:
