@@ -583,7 +583,7 @@ def _score(
 
     scores: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
-    keep = max(limit, MAX_CLOSE + 1)
+    keep = max(limit, MAX_CLOSE)
     remaining = sum(bound for bound, _, kind in plan if kind != EXCLUDED)
     penalties: dict[int, float] = {}
     for bound, cands, kind in plan:
