@@ -354,7 +354,8 @@ def test_spoken_dev_phrasings(index, capsys):
     """The spoken-style set search is tuned on (issue 16): misses printed, guarded against regressions.
 
     The goal (95 / 99) is not met here: the set grew by 36 harder phrasings written for the follow-up and
-    by the 10 held-out misses moved into it (see the README); the guard is the level measured then."""
+    by the 10 held-out misses moved into it (see the README). Measured 92.2 / 97.4; the guard allows one
+    phrasing less."""
     top1, top3, misses = measure(index, SPOKEN_DEV)
     n = len(SPOKEN_DEV)
     with capsys.disabled():
@@ -363,7 +364,7 @@ def test_spoken_dev_phrasings(index, capsys):
             f"unsure {unsure(index, SPOKEN_DEV)}/{n}",
         )
         print("\n".join(misses))
-    assert top1 / n >= 0.86 and top3 / n >= 0.93
+    assert top1 / n >= 0.91 and top3 / n >= 0.96
 
 
 async def test_browser_search_offers_the_separating_question_first(flow: Flow):
