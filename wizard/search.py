@@ -22,9 +22,13 @@ the path least), normalised by how much text the outcome has. Match quality:
 * typo (Levenshtein similarity >= 0.8) .......... 0.45-0.5  remontii ~ remontti; only for
                                                           words of >= 7 letters, and only
                                                           towards rarer index words
+* two adjacent words, one data compound ......... 0.9   raportoinnin ohjeet ~ raportointiohje
+* two adjacent words, one keyword phrase ........ +0.5  "vanha sopimus" said as one (a word of a
+                                                          phrase alone weighs 1.5, a keyword 2.5)
 
 A caller's negation is read (see textnorm): "ei koske X" subtracts what X
-would add, "ei onnistu" matches the data's own "ei onnistu". An outcome
+would add (not from a general "Muu …" outcome that only stands for X),
+"ei onnistu" matches the data's own "ei onnistu". An outcome
 whose title is conditional on a failure ("... kun muuttaminen ei onnistu
 Extranetissä") ranks below the step to try first unless the caller reports
 a failure.
@@ -344,7 +348,7 @@ def build_index(flow: Flow) -> SearchIndex:
             if len(pairs) < 2:
                 put(own, keyword, W_KEYWORD)
                 continue
-            # A word of a phrase ("vanha sopimus") says less on its own; the phrase said as one counts fully.
+            # A word of a phrase ("vanha sopimus") says less on its own; the phrase said as one adds to it.
             put(own, keyword, W_PHRASE)
             for (first, _), (second, _) in pairwise(pairs):
                 phrase = f"{first} {second}"
