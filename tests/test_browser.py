@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Static
 
 from wizard.engine import Session
 from wizard.model import Flow
+from wizard.search import build_index
 from wizard.tui.app import KelaApp
 from wizard.tui.screens.dialogs import ConfirmScreen, FileNameScreen
 from wizard.tui.screens.main import MainScreen
@@ -154,6 +155,79 @@ async def test_command_palette_offers_the_same_hits(flow: Flow):
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.outcome.id == "tekniset_katso"
+
+
+def palette_entries(app: KelaApp) -> list[str]:
+    from textual.command import CommandList
+
+    options = app.screen.query_one(CommandList)
+    # each entry's first line (a help line may follow)
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
+
+
+async def palette_search(pilot, app: KelaApp, query: str) -> list[str]:
+    await pilot.press("ctrl+p")
+    await settle(pilot, app)
+    await pilot.press(*query)
+    await pilot.pause(0.5)  # the palette gathers hits in batches of 0.25 s
+    await settle(pilot, app)
+    return palette_entries(app)
+
+
+async def test_command_palette_asks_the_separating_question_when_unsure(flow: Flow):
+    """Issue 16: unsure means say so in the palette too. 'tulkkaus' alone fits four interpreting outcomes
+    with different addresses: the palette offers the question that separates them and its options
+    before any ranked hit, and Enter opens the question, not a guess."""
+    from wizard.search import find
+
+    result = find(build_index(flow), "tulkkaus", 10)
+    assert result.ambiguous and result.question == "tulkkaus_asia"  # the premise
+    question = flow.questions["tulkkaus_asia"]
+    app = make_app(flow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        entries = await palette_search(pilot, app, "tulkkaus")
+        assert entries[0].startswith(f"? {question.text}") and "epävarma" in entries[0]
+        for option, entry in zip(question.options, entries[1:], strict=False):
+            assert entry == f"? {question.text} → {option.label}"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.session.current_id == "tulkkaus_asia" and app.session.outcome is None
+
+
+async def test_command_palette_option_of_the_question_answers_it(flow: Flow):
+    question = flow.questions["tulkkaus_asia"]
+    second = question.options[1]
+    app = make_app(flow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await palette_search(pilot, app, "tulkkaus")
+        await pilot.press("down", "down")  # the question, then its first option, then its second
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.session.steps[-1] == ("tulkkaus_asia", second.id)
+        assert app.session.current_id == second.next
+
+
+async def test_command_palette_offers_the_top_level_question_when_nothing_matches(flow: Flow):
+    root = flow.questions[flow.root]
+    app = make_app(flow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        entries = await palette_search(pilot, app, "xyzzy")
+        assert entries[0].startswith(f"? {root.text}") and "ei selvää osumaa" in entries[0]
+        assert entries[1:] == [f"? {root.text} → {option.label}" for option in root.options]
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.session.current_id == flow.root and not app.session.steps
+
+
+async def test_command_palette_gives_a_clear_query_its_hit_first(flow: Flow):
+    """A straight answer stays straight: no question when the top hits agree."""
+    app = make_app(flow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        entries = await palette_search(pilot, app, "laskuttajan muutos")
+        assert not entries[0].startswith("?")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.session.outcome.id == "sopimus_laskuttaja"
 
 
 async def test_edit_fields_updates_the_draft_live(flow: Flow):

@@ -22,9 +22,13 @@ the path least), normalised by how much text the outcome has. Match quality:
 * typo (Levenshtein similarity >= 0.8) .......... 0.45-0.5  remontii ~ remontti; only for
                                                           words of >= 7 letters, and only
                                                           towards rarer index words
+* two adjacent words, one data compound ......... 0.9   raportoinnin ohjeet ~ raportointiohje
+* two adjacent words, one keyword phrase ........ +0.5  "vanha sopimus" said as one (a word of a
+                                                          phrase alone weighs 1.5, a keyword 2.5)
 
 A caller's negation is read (see textnorm): "ei koske X" subtracts what X
-would add, "ei onnistu" matches the data's own "ei onnistu". An outcome
+would add (not from a general "Muu …" outcome that only stands for X),
+"ei onnistu" matches the data's own "ei onnistu". An outcome
 whose title is conditional on a failure ("... kun muuttaminen ei onnistu
 Extranetissä") ranks below the step to try first unless the caller reports
 a failure.
@@ -53,20 +57,22 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import namedtuple
+from itertools import pairwise
 
 from .gcpause import gc_paused
 from .model import Flow
-from .textnorm import EXCLUDED, FAILED, JOINED, NEG, analyse_words, query_terms, stem
+from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, analyse_words, query_terms, stem
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
 MAX_QUERY_WORDS = 40
 
 # Where a word sits in an outcome's document, and what it weighs there (BM25's tf).
 W_TITLE, W_KEYWORD, W_LABEL, W_PATH, W_CONTACT = 3.0, 2.5, 2.0, 0.6, 1.2
+W_PHRASE = 1.5  # a word of a keyword of several words, alone
 K1, B = 1.2, 0.75  # BM25 saturation and length normalisation
 CONDITIONAL = 0.7  # factor for an outcome conditional on a failure the caller did not report
 CLOSE = 0.8  # hits within this fraction of the top score are "close"
-MAX_CLOSE = 4  # at most this many hits are weighed against each other
+MAX_CLOSE = 6  # at most this many hits are weighed against each other (the question offers all its options)
 WEAK = 1.0  # a top score below this is "nothing useful"
 # A word that names one option's branch of a question (it is in most of that branch's outcomes and in no
 # other outcome under the question, e.g. "rekisteröitynyt" at "sopimuskausi vai rekisteröitymismenettely?")
@@ -75,6 +81,9 @@ OTHER_BRANCH = 0.5
 UNNAMED_BRANCH = 0.7  # factor for an outcome whose title names a branch the caller did not name (see _score)
 BRANCH_COVER = 0.5  # the share of the branch's outcomes a word must be in to name the branch
 FAMILY_OF_EXACT = 0.85  # a relative of a word the data has exactly matches less: rekisteröityä ≠ rekisteröityneen
+RUN_ON = 4  # a caller's word the data lacks relates to a data word it starts with only if it runs on this much
+PHRASE = 0.5  # a keyword phrase said as one adds this on top of its words (which count at W_PHRASE)
+PAIR = 0.9  # two adjacent words that make a compound of the data
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
 
@@ -140,7 +149,8 @@ class SearchIndex:
         # callers in that branch only, so it ranks below its peers unless the caller names the branch
         self.qualified = qualified or {}
         self.min_norm = min(norms, default=K1)
-        self.stems = sorted(s for s in postings if not s.startswith(NEG))  # for prefix and typo scans
+        # for prefix and typo scans: words, not negations ("!onnistu") nor phrases ("vanh sopimus")
+        self.stems = sorted(s for s in postings if not s.startswith(NEG) and " " not in s)
         self._restricted: dict[str, dict[int, tuple[float, str]]] = {}
         self._ranked: dict[str, list[tuple[float, int, str]]] = {}
         self._max_weight: dict[str, float] = {}
@@ -334,7 +344,16 @@ def build_index(flow: Flow) -> SearchIndex:
             for topic in contact.topics:
                 put(own, topic, W_CONTACT)
         for keyword in outcome.keywords:
-            put(own, keyword, W_KEYWORD)
+            pairs = [pair for pair in words(keyword) if pair[0][0] != NEG]  # "ei hakijoita" is one word
+            if len(pairs) < 2:
+                put(own, keyword, W_KEYWORD)
+                continue
+            # A word of a phrase ("vanha sopimus") says less on its own; the phrase said as one adds to it.
+            put(own, keyword, W_PHRASE)
+            for (first, _), (second, _) in pairwise(pairs):
+                phrase = f"{first} {second}"
+                if own.get(phrase, (0.0,))[0] < W_KEYWORD:
+                    own[phrase] = (W_KEYWORD, keyword)
         put(own, outcome.title, W_TITLE)
         # the words the title adds to the topic it stands for: a qualifier such as "Rekisteröityneen"
         topics = [outcome.topic] if outcome.topic else list(contact.topics)
@@ -397,7 +416,7 @@ def _branches(
 
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     for term, posting in postings.items():
-        if len(posting) < 2 or len(term) <= SHORT or term.startswith(NEG):
+        if len(posting) < 2 or len(term) <= SHORT or term.startswith(NEG) or " " in term:
             continue
         ranks = list(map(rank.__getitem__, posting))
         first, last = paths[by_rank[min(ranks)]], paths[by_rank[max(ranks)]]
@@ -441,7 +460,14 @@ def _family(index: SearchIndex, stem_: str) -> dict[str, float]:
         shorter = min(len(term), len(stem_))
         gap = max(len(term) - len(stem_), 0)
         # A word the data has relates only to stems of itself: extranet ~ extran, never toimitila ~ toimin(ta).
-        related = (prefix == shorter and longer - shorter <= 2) if exact else (prefix >= shorter - 2 and gap <= 2)
+        # A caller's word may run on by an ending (myöhästyi ~ myöhässä), not by a whole word: a compound the
+        # data lacks (kuntoutuslaitoksen) is no relative of a short word it starts with (kuntoutuja).
+        run_on = len(stem_) - prefix
+        related = (
+            (prefix == shorter and longer - shorter <= 2)
+            if exact
+            else (prefix >= shorter - 2 and gap <= 2 and run_on <= RUN_ON)
+        )
         if related or prefix >= 0.85 * longer:
             found[term] = max(found.get(term, 0.0), 0.6 + 0.35 * prefix / longer)
     for term in index.with_prefix(stem_):
@@ -536,6 +562,19 @@ def _score(
             cap = min(close_family)
             cands = [(t, q * min(1.0, cap / index.rarity(t))) for t, q in cands]
         pending.append((cands, kind))
+    # Two words that the data writes as one compound: "raportoinnin ohjeet" ~ "raportointiohje"; or as a
+    # phrase among its keywords: "vanha sopimus".
+    for (first, _, kind1), (second, _, kind2) in pairwise(query_terms_):
+        if kind1 == kind2 == PLAIN and (phrase := f"{first} {second}") in postings:
+            pending.append(([(phrase, PHRASE)], PLAIN))
+        if kind1 == kind2 == PLAIN and len(first) >= 5 and len(second) >= 3:
+            joined = [
+                (term, PAIR)
+                for term in index.ending_with(second)
+                if _common_prefix(term, first) >= max(5, len(first) - 2) and term != first
+            ]
+            if joined:
+                pending.append((joined, PLAIN))
     for cands, kind in pending:
         if not cands:
             continue
@@ -548,7 +587,7 @@ def _score(
 
     scores: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
-    keep = max(limit, MAX_CLOSE + 1)
+    keep = max(limit, MAX_CLOSE)
     remaining = sum(bound for bound, _, kind in plan if kind != EXCLUDED)
     penalties: dict[int, float] = {}
     for bound, cands, kind in plan:
@@ -606,7 +645,9 @@ def _score(
             posting = index.posting(term)
             for i in scores:
                 entry = posting.get(i)
-                if entry is None:
+                # (a word an outcome only stands for, its contact's topics or its path, is not taken back:
+                # "muu …, ei oo peruminen" is for the "Muu …" outcome that stands for all of them)
+                if entry is None or entry[0] <= W_CONTACT:
                     continue
                 value = quality * index.rarity(term) * saturation * entry[0] / (entry[0] + norms[i])
                 if term in agree:

@@ -129,6 +129,12 @@ class KelaApp(App[int]):
         if isinstance(screen, MainScreen):
             screen.open_outcome(outcome_id)
 
+    def open_option(self, question_id: str, option_id: str) -> None:
+        """Answer a question on its canonical path (the palette's unsure entries)."""
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.open_option(question_id, option_id)
+
     def finish_call(self) -> None:
         """Log the call (ids only) and clear its autosave."""
         if self.session.path:

@@ -187,6 +187,11 @@ class MainScreen(Screen[None]):
         self.session.jump_to(outcome_id, via=VIA_SEARCH)
         self.opened()
 
+    def open_option(self, question_id: str, option_id: str) -> None:
+        """The question's canonical path, then this option: the palette's answer to an unsure search."""
+        self.session.follow((*self.flow.paths[question_id], (question_id, option_id)), via="search")
+        self.opened()
+
     # ------------------------------------------------------------ fields
     # The form is hidden, not removed, when closed: what was typed (an invalid
     # Y-tunnus included, with its error) is still there when it is reopened.
