@@ -401,6 +401,25 @@ async def test_quit_exits_zero(flow: Flow):
     assert app.return_code == 0
 
 
+async def test_the_collector_paused_for_start_up_runs_again_once_the_first_screen_is_drawn(flow: Flow):
+    """`browse` turns the cyclic collector off for its start-up; left off, a long call would never free a cycle."""
+    import gc
+
+    from wizard import gcpause
+
+    gcpause.pause_startup()
+    try:
+        assert not gc.isenabled()
+        app = make_app(flow)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what start-up built is kept out of later collections
+    finally:
+        gc.unfreeze()  # this test process's objects go back to the collector
+        gc.enable()
+
+
 # ---------------------------------------------------------------- SVG snapshots
 
 

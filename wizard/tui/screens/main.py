@@ -16,6 +16,7 @@ from textual.widgets.tree import TreeNode
 
 from ...drafts import render_eml, render_text
 from ...engine import VIA_SEARCH, Session
+from ...gcpause import end_startup
 from ...model import Outcome, Question
 from ...personal_data import personal_data_fields
 from ..widgets.detail import NodeDetail
@@ -87,6 +88,7 @@ class MainScreen(Screen[None]):
         self.call_changed()
         if self.session.steps:  # a resumed call: show where it was (a fresh one starts at the root)
             self.query_one(FlowTree).reveal(self.session.steps)
+        self.call_after_refresh(end_startup)  # the first screen is drawn: the collector runs again
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys typed ahead while the screen is still being built wait for it
