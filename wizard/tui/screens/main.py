@@ -14,11 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from ...drafts import render_eml, render_text
 from ...engine import VIA_SEARCH, Session
 from ...gcpause import end_startup
 from ...model import Outcome, Question
-from ...personal_data import personal_data_fields
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
 from ..widgets.key_hints import KeyHints
@@ -160,7 +158,8 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------ search
     # The search bar, the fields form and the dialogs are imported and mounted
     # on first use: most calls never need them, and every start-up would pay
-    # for their modules, CSS and layout. Their messages reach the handlers below
+    # for their modules, CSS and layout. So are the draft renderers and the
+    # henkilötunnus check (~4 ms of imports the first screen does not use). Their messages reach the handlers below
     # by name (on_search_bar_opened is SearchBar.Opened).
     async def action_search(self) -> None:
         # Awaiting the mount keeps keys in order: a second "/" typed while the
@@ -238,6 +237,8 @@ class MainScreen(Screen[None]):
 
     async def _personal_data_allowed(self, doing: str) -> bool:
         """The CLI's rule: a henkilötunnus leaves only after an explicit yes (default No)."""
+        from ...personal_data import personal_data_fields
+
         keys = personal_data_fields(self.session.fields)
         if not keys:
             return True
@@ -254,6 +255,8 @@ class MainScreen(Screen[None]):
 
     @work(group="draft-action")
     async def action_copy_draft(self) -> None:
+        from ...drafts import render_text
+
         draft = self._email_draft()
         if draft and await self._personal_data_allowed("Kopioidaanko luonnos"):
             await self._copy(render_text(draft), "Luonnos", f"{draft.outcome}.txt")
@@ -291,6 +294,8 @@ class MainScreen(Screen[None]):
 
     @work(group="draft-action")
     async def action_save_eml(self) -> None:
+        from ...drafts import render_eml
+
         draft = self._email_draft()
         if draft and await self._personal_data_allowed("Tallennetaanko luonnos"):
             await self._save("Tallenna luonnos (.eml)", f"{draft.outcome}.eml", render_eml(draft))
