@@ -81,6 +81,18 @@ class MainScreen(Screen[None]):
         # a class change restyles every widget before the first screen is shown.
         self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
+    @on(events.Resize)
+    def skip_same_size_layout(self, event: events.Resize) -> None:
+        # Textual lays the whole screen out again for every Resize, even at the size it
+        # has just been laid out at: three at start (the driver's, the terminal's in-band
+        # report, the screen's own first layout), ~60 ms of CPU right after the first frame,
+        # before the first key is answered. At an unchanged size nothing moves: skip it.
+        # The size last laid out is the compositor's (Screen.size is the app's, already
+        # the new one); should a Textual release drop that attribute, nothing is skipped.
+        laid_out = getattr(getattr(self, "_compositor", None), "size", None)
+        if laid_out is not None and event.size == laid_out:
+            event.prevent_default()  # Screen's own handler, not on_resize (same class, runs)
+
     def on_mount(self) -> None:
         self.widgets_ready = True
         self.call_changed()
