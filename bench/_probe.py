@@ -71,6 +71,9 @@ def textual_same_widgets() -> None:
 
 
 def kela_browse() -> None:
+    from wizard.gcpause import pause_startup
+
+    pause_startup()  # as `kela-ohjaus browse` does (cli.cmd_browse), before Textual's imports
     from wizard.engine import Session
     from wizard.locate import load_default
     from wizard.tui.app import KelaApp

@@ -401,6 +401,42 @@ async def test_quit_exits_zero(flow: Flow):
     assert app.return_code == 0
 
 
+async def test_a_real_resize_still_moves_the_detail_under_the_tree_and_back(flow: Flow):
+    """Same-size Resize events skip Textual's re-layout (MainScreen.skip_same_size_layout); real ones must not."""
+    app = make_app(flow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        tree, detail = app.screen.query_one("#tree"), app.screen.query_one("#detail")
+        assert detail.region.x >= tree.region.right  # side by side
+        await pilot.resize_terminal(70, 24)
+        await settle(pilot, app)
+        assert app.screen.has_class("-narrow")
+        assert detail.region.y >= tree.region.bottom and detail.region.width == 70  # under the tree
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot, app)
+        assert not app.screen.has_class("-narrow")
+        assert detail.region.x >= tree.region.right and app.screen.size == (100, 30)
+
+
+async def test_the_collector_paused_for_start_up_runs_again_once_the_first_screen_is_drawn(flow: Flow):
+    """`browse` turns the cyclic collector off for its start-up; left off, a long call would never free a cycle."""
+    import gc
+
+    from wizard import gcpause
+
+    gcpause.pause_startup()
+    try:
+        assert not gc.isenabled()
+        app = make_app(flow)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what start-up built is kept out of later collections
+    finally:
+        gc.unfreeze()  # this test process's objects go back to the collector
+        gc.enable()
+
+
 # ---------------------------------------------------------------- SVG snapshots
 
 

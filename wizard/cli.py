@@ -487,6 +487,9 @@ def cmd_wizard(args: argparse.Namespace) -> int:
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
+    from .gcpause import pause_startup
+
+    pause_startup()  # until the first screen is drawn (MainScreen.on_mount), Textual's imports included
     from .tui.app import run_browser
 
     return run_browser(args)

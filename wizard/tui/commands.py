@@ -13,8 +13,6 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from ..describe import channel_line
-
 # Palette entries are shown by score, highest first: the question, its options, then the hits (a clear
 # answer's hits keep the 0-1 range they had). A system command the words name ("ohje", "lopeta") scores
 # far above 1 in Textual's matcher and stays first.
@@ -23,6 +21,7 @@ QUESTION_SCORE, OPTION_SCORE, UNSURE_HIT_SCORE = 1.0, 0.99, 0.45
 
 class OutcomeSearch(Provider):
     async def search(self, query: str) -> Hits:
+        from ..describe import channel_line
         from ..search import find  # on the first palette search, not at start-up
 
         app = self.app

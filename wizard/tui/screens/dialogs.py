@@ -7,13 +7,57 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from ..widgets.key_hints import binding_keys
 
 
-class FileNameScreen(ModalScreen[str | None]):
+class DialogScreen(ModalScreen[ScreenResultType]):
+    """Every dialog's look. Here, not in app.tcss: parsed when the first dialog opens, not at every start."""
+
+    DEFAULT_CSS = """
+    DialogScreen {
+        align: center middle;
+    }
+
+    DialogScreen .dialog {
+        width: 70;
+        max-width: 90%;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    DialogScreen .dialog.help {
+        width: 90;
+    }
+
+    /* Room for the text and the buttons even at 60x20. */
+    DialogScreen .copy-fallback TextArea {
+        height: auto;
+        max-height: 40vh;
+    }
+
+    DialogScreen .dialog-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+
+    DialogScreen .dialog-hint {
+        color: $text-muted;
+    }
+
+    DialogScreen .dialog-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    """
+
+
+class FileNameScreen(DialogScreen[str | None]):
     """Ask for a file name; dismiss with it, or None on Escape."""
 
     BINDINGS = [Binding("escape", "cancel", "Peruuta")]
@@ -37,7 +81,7 @@ class FileNameScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DialogScreen[bool]):
     """A yes/no question whose default is No: Enter on the focused "Ei" and Esc both say no."""
 
     BINDINGS = [Binding("escape,n,e", "answer(False)", "Ei"), Binding("y,k", "answer(True)", "Kyllä")]
@@ -65,7 +109,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class CopyFallbackScreen(ModalScreen[bool]):
+class CopyFallbackScreen(DialogScreen[bool]):
     """No clipboard tool confirmed the copy: show the text to select, or save it (True)."""
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Sulje"), Binding("ctrl+s", "dismiss(True)", "Tallenna")]
@@ -122,7 +166,7 @@ def help_text(screen_bindings: list[Binding]) -> str:
     return "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Sulje")]
 
     def __init__(self, bindings: list[Binding]) -> None:

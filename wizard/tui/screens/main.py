@@ -14,10 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from ...drafts import render_eml, render_text
 from ...engine import VIA_SEARCH, Session
+from ...gcpause import end_startup
 from ...model import Outcome, Question
-from ...personal_data import personal_data_fields
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
 from ..widgets.key_hints import KeyHints
@@ -82,11 +81,24 @@ class MainScreen(Screen[None]):
         # a class change restyles every widget before the first screen is shown.
         self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
+    @on(events.Resize)
+    def skip_same_size_layout(self, event: events.Resize) -> None:
+        # Textual lays the whole screen out again for every Resize, even at the size it
+        # has just been laid out at: three at start (the driver's, the terminal's in-band
+        # report, the screen's own first layout), ~60 ms of CPU right after the first frame,
+        # before the first key is answered. At an unchanged size nothing moves: skip it.
+        # The size last laid out is the compositor's (Screen.size is the app's, already
+        # the new one); should a Textual release drop that attribute, nothing is skipped.
+        laid_out = getattr(getattr(self, "_compositor", None), "size", None)
+        if laid_out is not None and event.size == laid_out:
+            event.prevent_default()  # Screen's own handler, not on_resize (same class, runs)
+
     def on_mount(self) -> None:
         self.widgets_ready = True
         self.call_changed()
         if self.session.steps:  # a resumed call: show where it was (a fresh one starts at the root)
             self.query_one(FlowTree).reveal(self.session.steps)
+        self.call_after_refresh(end_startup)  # the first screen is drawn: the collector runs again
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys typed ahead while the screen is still being built wait for it
@@ -158,7 +170,8 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------ search
     # The search bar, the fields form and the dialogs are imported and mounted
     # on first use: most calls never need them, and every start-up would pay
-    # for their modules, CSS and layout. Their messages reach the handlers below
+    # for their modules, CSS and layout. So are the draft renderers and the
+    # henkilötunnus check (~4 ms of imports the first screen does not use). Their messages reach the handlers below
     # by name (on_search_bar_opened is SearchBar.Opened).
     async def action_search(self) -> None:
         # Awaiting the mount keeps keys in order: a second "/" typed while the
@@ -236,6 +249,8 @@ class MainScreen(Screen[None]):
 
     async def _personal_data_allowed(self, doing: str) -> bool:
         """The CLI's rule: a henkilötunnus leaves only after an explicit yes (default No)."""
+        from ...personal_data import personal_data_fields
+
         keys = personal_data_fields(self.session.fields)
         if not keys:
             return True
@@ -252,6 +267,8 @@ class MainScreen(Screen[None]):
 
     @work(group="draft-action")
     async def action_copy_draft(self) -> None:
+        from ...drafts import render_text
+
         draft = self._email_draft()
         if draft and await self._personal_data_allowed("Kopioidaanko luonnos"):
             await self._copy(render_text(draft), "Luonnos", f"{draft.outcome}.txt")
@@ -289,6 +306,8 @@ class MainScreen(Screen[None]):
 
     @work(group="draft-action")
     async def action_save_eml(self) -> None:
+        from ...drafts import render_eml
+
         draft = self._email_draft()
         if draft and await self._personal_data_allowed("Tallennetaanko luonnos"):
             await self._save("Tallenna luonnos (.eml)", f"{draft.outcome}.eml", render_eml(draft))

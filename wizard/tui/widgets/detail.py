@@ -10,12 +10,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...channels import CHANNEL_NAMES
-from ...describe import channel_line, open_info, say_lines, source_lines
-from ...drafts import render_text
 from ...engine import Session
 from ...model import Outcome, Question
-from ...spoken import spoken, spoken_phone
 
 
 def plain(text: str) -> Content:
@@ -63,6 +59,12 @@ class NodeDetail(VerticalScroll):
         self.scroll_home(animate=False)
 
     def _show_outcome(self, session: Session, outcome: Outcome, now: datetime) -> None:
+        # Imported at the first outcome: a start shows the first question only.
+        from ...channels import CHANNEL_NAMES
+        from ...describe import channel_line, open_info, say_lines, source_lines
+        from ...drafts import render_text
+        from ...spoken import spoken, spoken_phone
+
         flow = session.flow
         contact = flow.contact_of(outcome)
         self._set("node-title", outcome.title)

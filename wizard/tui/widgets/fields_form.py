@@ -18,6 +18,43 @@ from ...personal_data import personal_data_fields, remove_personal_codes
 
 
 class FieldsForm(Vertical):
+    # Here, not in app.tcss: parsed when the form is first opened, not at every start.
+    DEFAULT_CSS = """
+    FieldsForm {
+        height: auto;
+        max-height: 85%;
+        overflow-y: auto;
+        border: round $accent;
+        padding: 0 1;
+    }
+
+    FieldsForm .field-row {
+        height: 1;
+    }
+
+    FieldsForm .field-label {
+        width: 24;
+    }
+
+    FieldsForm Input {
+        width: 1fr;
+    }
+
+    FieldsForm .field-error {
+        color: $error;
+        height: auto;
+    }
+
+    FieldsForm #hetu-warning {
+        height: auto;
+        color: $warning;
+        text-style: bold;
+    }
+
+    FieldsForm #hetu-text {
+        width: 1fr;
+    }
+    """
     BINDINGS = [Binding("escape", "close", "Sulje lomake", show=True)]
 
     class Changed(Message):

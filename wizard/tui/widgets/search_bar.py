@@ -17,6 +17,21 @@ from ...search import SearchIndex, find
 
 
 class SearchBar(Vertical):
+    # Here, not in app.tcss: parsed when the box is first opened, not at every start.
+    DEFAULT_CSS = """
+    SearchBar {
+        height: auto;
+        max-height: 12;
+        padding: 0 1;
+        border-bottom: solid $primary;
+    }
+
+    SearchBar #search-hits {
+        height: auto;
+        max-height: 9;
+        border: none;
+    }
+    """
     BINDINGS = [
         Binding("escape", "leave", "Sulje haku", show=True),
         Binding("down", "move(1)", "Seuraava osuma", show=False),
