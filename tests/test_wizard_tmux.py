@@ -221,3 +221,20 @@ def test_no_color_in_a_real_terminal(tmp_path: Path):
         assert "Mitä yhteydenottosi koskee?" in styled and not used & colours, used
         term.keys("C-c")
         term.wait_for_exit(130)
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((60, 20), id="60x20")])
+def test_a_question_longer_than_the_terminal_is_wrapped_not_cut(tmp_path: Path, size):
+    with wizard(tmp_path, size) as term:
+        first = term.wait_for("Mitä yhteydenottosi koskee?")
+        assert "valitsee)" in term.wait_for("valitsee)")  # the instruction too, never cut as "valitse/e)"
+        assert all(len(line) <= size[0] for line in first.splitlines())
+        answer(term, "3")
+        term.wait_for("Ajankohtaistiedotteet ja palveluntuottajien ohjeet")
+        answer(term, "sopimus")
+        screen = term.wait_for("Toimiiko palveluntuottaja")
+        # prompt_toolkit does not wrap the question line: the end of the question was cut off
+        assert "rekisteröitymismenettelyssä?" in term.wait_for("rekisteröitymismenettelyssä?")
+        assert all(len(line) <= size[0] for line in screen.splitlines())
+        term.keys("C-c")
+        term.wait_for_exit(130)

@@ -89,7 +89,67 @@ def _write(call_id: str, text: str) -> str | None:
         write_private(path_for(call_id), text, overwrite=True)
     except InputError as exc:
         return f"AUTOMAATTINEN TALLENNUS EPÄONNISTUI ({exc}): jos ohjelma nyt suljetaan, puhelua ei voi jatkaa."
+    hold(call_id)
     return None
+
+
+# ---------------------------------------------------------------- one window per call
+# A call open in a front end holds an advisory lock (flock) on `lock-<call id>` in the state
+# directory for as long as the process lives: the kernel drops it on exit, kill -9 included.
+# `--resume` neither lists nor opens a call another window holds, so two windows never write
+# the same call (and it is never logged twice).
+_HELD: dict[str, int] = {}
+
+
+def _lock_path(call_id: str) -> Path:
+    path_for(call_id)  # the id's check
+    return state_dir() / f"lock-{call_id}"
+
+
+def _try_lock(call_id: str) -> int | None:
+    """An fd holding the call's lock, or None when another process holds it (or no lock can be had)."""
+    import fcntl
+
+    try:
+        fd = os.open(_lock_path(call_id), os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def hold(call_id: str) -> bool:
+    """Mark the call as open in this process; False if another process has it open."""
+    if call_id in _HELD:
+        return True
+    fd = _try_lock(call_id)
+    if fd is None:
+        return False
+    _HELD[call_id] = fd
+    return True
+
+
+def in_use(call_id: str) -> bool:
+    """Whether another process (another window) has the call open."""
+    if call_id in _HELD:
+        return False
+    fd = _try_lock(call_id)
+    if fd is None:
+        return _lock_path(call_id).exists()  # no lock could be taken: held, unless the directory is unusable
+    os.close(fd)
+    return False
+
+
+def _release(call_id: str) -> None:
+    fd = _HELD.pop(call_id, None)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            _lock_path(call_id).unlink(missing_ok=True)
+        os.close(fd)
 
 
 def clear(session: Session) -> None:
@@ -100,6 +160,7 @@ def clear(session: Session) -> None:
 def remove(call_id: str) -> None:
     with contextlib.suppress(OSError):  # a read-only directory: the file stays and --resume lists it
         path_for(call_id).unlink(missing_ok=True)
+    _release(call_id)
 
 
 class Saver:
@@ -254,6 +315,8 @@ def pending(flow_id: str | None = None) -> list[Pending]:
             data = tomli.loads(_read(path))
         except (KelaError, ValueError, RecursionError):
             data = None  # listed as unreadable (a FIFO, a huge or broken file): never opened for resume
+        if in_use(call_id):
+            continue  # open in another window: not interrupted, and not ours to resume
         entry = Pending(call_id, path, data, mtime)
         if flow_id is None or entry.data is None or entry.flow_id == flow_id:
             found.append(entry)
@@ -270,7 +333,8 @@ def count_pending(now: datetime | None = None) -> tuple[int, int]:
         return 0, 0
     waiting = old = 0
     for name in names:
-        if not valid_id(name[len(PREFIX) : -len(SUFFIX)]):
+        call_id = name[len(PREFIX) : -len(SUFFIX)]
+        if not valid_id(call_id) or in_use(call_id):
             continue
         try:
             saved = datetime.fromtimestamp((directory / name).stat().st_mtime, UTC)
@@ -300,6 +364,10 @@ def load(flow: Flow, call_id: str) -> Resumed:
     path = path_for(call_id)
     if not path.exists():
         raise InputError(f"Keskeytettyä puhelua {call_id} ei löydy ({path.parent}).")
+    if not hold(call_id) and in_use(call_id):  # (no lock to be had in a read-only directory: not "in use")
+        raise InputError(
+            f"Puhelu {call_id} on auki toisessa ikkunassa (wizard tai selain): jatka siellä, tai sulje se ensin."
+        )
     import tomli
 
     from .record import from_record
@@ -312,6 +380,14 @@ def load(flow: Flow, call_id: str) -> Resumed:
     replayed.session.via = VIA_RESUME
     replayed.session.call_id = call_id  # the same call: it keeps its file
     meta = data.get("autosave", {})
-    asked = meta.get("fields_asked", []) if isinstance(meta, dict) else []
+    if not isinstance(meta, dict):
+        meta = {}
+    asked = meta.get("fields_asked", [])
     fields_asked = tuple(k for k in asked if isinstance(k, str) and k in FIELD_KEYS) if isinstance(asked, list) else ()
+    if meta.get("front_end") != "wizard":
+        # The browser's form asks no field in order: every field up to the last one filled
+        # counts as asked, so the wizard continues after it (or at the menu), not from the first.
+        fields = replayed.session.fields
+        filled = [i for i, key in enumerate(FIELD_KEYS) if fields.get(key)]
+        fields_asked = FIELD_KEYS[: filled[-1] + 1] if filled else fields_asked
     return Resumed(replayed, fields_asked)

@@ -269,24 +269,40 @@ def _final_draft(session, allow_personal_data: bool):
 
 def _emit_draft(session, args: argparse.Namespace) -> int:
     from .drafts import RENDERERS
-    from .errors import EXIT_OK, EXIT_PROBLEM
-    from .files import user_path, write_all
+    from .errors import EXIT_OK, EXIT_PROBLEM, UsageError
+    from .files import check_target, user_path, write_all
 
+    # `-` is standard output wherever an option names a file to write: `-o -`, `--record -`.
+    # Only one of them can have it; a file named `-` is never written.
+    record_to_stdout = args.record is not None and args.record.strip() == "-"
+    if record_to_stdout and (args.output is None or args.output.strip() == "-"):
+        raise UsageError(
+            "--record - kirjoittaa tallenteen vakiotulosteeseen, jonne luonnoskin menee ilman -o-valitsinta. "
+            "Anna luonnokselle tiedosto (-o luonnos.eml) tai tallenteelle tiedoston nimi (--record puhelu.toml)."
+        )
     # The engine's refusing draft first; then every output is rendered and checked
     # before any is written: all or nothing.
     draft = _final_draft(session, args.allow_personal_data)
     outputs: list[tuple[Path, str | bytes]] = []
+    record_text = None
     if args.record:
         from .record import dumps
 
-        outputs.append((user_path(args.record), dumps(session)))
+        record_text = dumps(session)
+        if not record_to_stdout:
+            outputs.append((user_path(args.record), record_text))
     rendered = RENDERERS[args.format](draft) if draft.to is not None else None
-    to_file = rendered is not None and args.output not in (None, "-")  # `-o -` is standard output
+    to_file = rendered is not None and args.output is not None and args.output.strip() != "-"
     if to_file:
         outputs.append((user_path(args.output), rendered))
+    if record_to_stdout:  # first, once the file is known to be writable: a failing stdout leaves no file
+        for path, _ in outputs:
+            check_target(path, overwrite=args.force)
+        _write(record_text)
+        _flush_stdout()
     if outputs:
         write_all(outputs, overwrite=args.force)
-        if args.record:
+        if args.record and not record_to_stdout:
             _err(f"Tallenne tallennettu: {outputs[0][0]}")
     if rendered is None:
         if args.format == "json":
@@ -349,18 +365,16 @@ def _read_page(path: str) -> str:
     import os
 
     from .errors import UsageError
+    from .files import FileTooLarge, read_bytes
 
     if not os.path.exists(path):
         raise UsageError(f"{path}: tiedostoa ei löydy (anna tallennettu Kelan sivu: teksti tai HTML)")
     if os.path.isdir(path):
         raise UsageError(f"{path}: on hakemisto, ei tallennettu sivu")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(8 * 1024 * 1024 + 1)
-    except OSError as exc:
-        raise UsageError(f"{path}: ei voi lukea: {exc.strerror or exc}") from None
-    if len(raw) > 8 * 1024 * 1024:
-        raise UsageError(f"{path}: yli 8 Mt: ei tallennettu sivu")
+    try:  # the one reader: regular files only (a FIFO hung `audit`), the limit counted while reading
+        raw = read_bytes(path, limit=8 * 1024 * 1024)
+    except FileTooLarge:
+        raise UsageError(f"{path}: yli 8 Mt: ei tallennettu sivu") from None
     for encoding in ("utf-8-sig", "cp1252"):  # browsers save UTF-8; old Windows copies may be cp1252
         try:
             text = raw.decode(encoding)
@@ -472,8 +486,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         ) from None
     except (RuntimeError, OSError) as exc:
         raise InputError(f"Graphviz ei piirtänyt kuvaa: {exc}") from None
-    sys.stdout.flush()
-    sys.stdout.buffer.write(image)
+    _write(image)  # a full or closed stdout is one clear line, as for every other output
     return EXIT_OK
 
 
@@ -541,7 +554,11 @@ def _args_draft(p: argparse.ArgumentParser) -> None:
         metavar="AVAIN=ARVO",
         help="avaimet: provider, business_id, contact, phone, email, description",
     )
-    p.add_argument("--record", metavar="TIEDOSTO.toml", help="tallenna myös tallenne replay-komentoa varten")
+    p.add_argument(
+        "--record",
+        metavar="TIEDOSTO.toml",
+        help="tallenna myös tallenne replay-komentoa varten (- tarkoittaa vakiotulostetta)",
+    )
     _output_options(p)
 
 
@@ -740,10 +757,35 @@ def _flush_stdout() -> None:
         raise StdoutFailed(exc) from None
 
 
+class _ClosedStdout:
+    """Stands in for a stdout closed at start (`>&-`): writing fails as a closed descriptor
+    does, so a usage error is still found (exit 2) and only real output fails (exit 1)."""
+
+    def _closed(self, *args: object) -> None:
+        import errno
+
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    write = fileno = _closed
+
+    def flush(self) -> None:
+        pass  # nothing is ever buffered; the interpreter flushes stdout at exit
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def buffer(self) -> _ClosedStdout:  # bytes (an .eml, an SVG) fail the same way
+        return self
+
+
+FRONT_ENDS = ("wizard", "browse", "serve")  # they draw on stdout from the start
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    if sys.stdout is None:  # started with stdout closed (`>&-`)
-        _err("Tulostetta ei voitu kirjoittaa: vakiotuloste on suljettu.")
-        return 1
+    stdout_closed = sys.stdout is None  # started with stdout closed (`>&-`)
+    if stdout_closed:
+        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv == ["--version"]:  # the fastest path: no parser, no data, no other module
         try:
@@ -752,6 +794,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except StdoutFailed as exc:
             return _stdout_failed(exc)
         return 0
+    import errno
+
     from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_USAGE, KelaError
 
     for stream in (sys.stdout, sys.stderr):
@@ -767,8 +811,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as exc:  # argparse printing --help to a failing stdout
             raise StdoutFailed(exc) from None
         if not getattr(args, "command", None):
-            _write(parser.format_help())
+            try:
+                _write(parser.format_help())
+            except StdoutFailed as exc:
+                _stdout_failed(exc)  # said on stderr; the missing command is still the usage error
             code = EXIT_USAGE
+        elif stdout_closed and args.command in FRONT_ENDS:
+            raise StdoutFailed(OSError(errno.EBADF, "stdout is closed"))
         else:
             code = args.func(args)
         _flush_stdout()

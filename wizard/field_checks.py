@@ -23,7 +23,9 @@ TYPED_EMAIL = re.compile(
 # Kept as text and compiled by the loader: `draft` and `find` read the cache and never need it.
 DATA_EMAIL_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 _YTUNNUS = re.compile(r"^[0-9]{7}-[0-9]$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,19}$")
+PHONE_MIN, PHONE_MAX = 5, 20  # characters after an optional leading +
+_PHONE = re.compile(rf"^\+?[0-9][0-9 ()-]{{{PHONE_MIN - 1},{PHONE_MAX - 1}}}$")
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ()-]+$")
 
 
 def check_business_id(value: str) -> str | None:
@@ -46,9 +48,18 @@ def check_email(value: str) -> str | None:
 
 
 def check_phone(value: str) -> str | None:
-    if not _PHONE.match(value.strip()):
+    text = value.strip()
+    if _PHONE.match(text):
+        return None
+    if not _PHONE_CHARS.match(text):
         return "Puhelinnumerossa saa olla vain numeroita, välilyöntejä, +, - ja sulkeita."
-    return None
+    # The right characters: say what else is wrong (a pasted 1,000-digit string is not a character problem).
+    length = len(text.removeprefix("+"))
+    if length > PHONE_MAX:
+        return f"Puhelinnumero on liian pitkä: enintään {PHONE_MAX} merkkiä (nyt {length})."
+    if length < PHONE_MIN:
+        return f"Puhelinnumero on liian lyhyt: vähintään {PHONE_MIN} merkkiä."
+    return "Puhelinnumero alkaa numerolla tai +-merkillä (esim. 040 123 4567 tai +358 40 123 4567)."
 
 
 FIELD_CHECKS = {"business_id": check_business_id, "email": check_email, "phone": check_phone}

@@ -131,6 +131,17 @@ def user_path(name: str) -> Path:
     # Checked on the text: Path drops a trailing "/" or "/.", so "x.eml/" would name the file x.eml.
     if os.path.basename(expanded) in ("", ".", ".."):
         raise InputError(f"{name}: tiedoston nimi puuttuu (nimi päättyy hakemistoon); anna tiedoston nimi.")
+    # A typed name never creates directories: a typo'd path is said, not made (one rule for -o,
+    # --record and the front ends' save prompts; the tool's own state directories are made as needed).
+    folder = os.path.dirname(expanded) or "."
+    if not os.path.isdir(folder):
+        if os.path.lexists(folder):
+            raise InputError(f"{name}: '{folder}' ei ole hakemisto; anna nimi olemassa olevassa hakemistossa.")
+        from shlex import quote
+
+        raise InputError(
+            f"{name}: hakemistoa '{folder}' ei ole. Tarkista polku, tai luo hakemisto ensin (mkdir -p {quote(folder)})."
+        )
     return Path(expanded)
 
 
@@ -258,6 +269,8 @@ def check_target(path: Path | str, *, overwrite: bool) -> Path:
 def output_target(name: str) -> tuple[Path, bool]:
     """For a save prompt: the typed name as a Path, and whether a regular file
     is already there (ask before replacing). InputError for anything else."""
+    if name.strip() == "-":  # standard output on the command line; a screen has none to give
+        raise InputError("'-' on komentorivillä vakiotuloste, ei tiedosto; anna tiedoston nimi.")
     path = user_path(name)
     try:
         check_target(path, overwrite=False)

@@ -21,16 +21,29 @@ from .textsafe import ID_FIELDS, normalise_field
 # may touch it on either side ("HETU010594Y9021"); digits may not, so order and
 # account numbers do not turn into codes. Overlapping candidates are all tried.
 _GAP = " *"
+# Letters a reader takes for digits (O for 0, l and I for 1) are read as digits in a
+# code's digit places, and in its check place when the letter itself is not the check
+# character: a missed code leaks personal data, a false alarm costs one default-No question.
+_DIGIT_LOOKS = "OoIl|"
+_AS_DIGITS = str.maketrans(_DIGIT_LOOKS, "00111")
+_DIGIT = "[0-9" + _DIGIT_LOOKS + "]"
 _HETU_CANDIDATE = re.compile(
-    "(?=(?<![0-9])(" + _GAP.join(["[0-9]"] * 6 + ["[-+A-FU-Ya-fu-y]"] + ["[0-9]"] * 3 + ["[0-9A-Ya-y]"]) + ")(?![0-9]))"
+    "(?=(?<![0-9])(" + _GAP.join([_DIGIT] * 6 + ["[-+A-FU-Ya-fu-y]"] + [_DIGIT] * 3 + ["[0-9A-Ya-y|]"]) + ")(?![0-9]))"
 )
 # Characters a reader does not see (Unicode's Default_Ignorable_Code_Point
 # beyond the Cc/Cf/Mn categories, which are dropped by category).
 _IGNORABLE = re.compile("[\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0\U0001bca0-\U0001bca3\U000e0000-\U000e0fff]")
+# Runs of characters that are one character in the reader's view (themselves, or a space for
+# ASCII tabs and line breaks): printable ASCII and the Latin-1 and Finnish letters, which NFKC
+# leaves as they are; or any one other character.
+_PLAIN = "\t-\r -~\u00c0-\u00ff\u0160\u0161\u017d\u017e"
+_PLAIN_RUN = re.compile(f"[{_PLAIN}]+|[^{_PLAIN}]", re.DOTALL)
+_PLAIN_ONE = re.compile(f"[{_PLAIN}]")
+_ASCII_SPACES = str.maketrans("\t\n\x0b\x0c\r", "     ")
 # Letters a reader takes for the Latin century signs and check characters.
 _LOOK_ALIKES = str.maketrans(
-    "АВСЕНКМОРТХУҮасеорху" + "ΑΒΕΗΙΚΜΝΟΡΤΥΧΖοι",
-    "ABCEHKMOPTXYYaceopxy" + "ABEHIKMNOPTYXZoi",
+    "АВСЕНКМОРТХУҮасеорхуІ" + "ΑΒΕΗΙΚΜΝΟΡΤΥΧΖοι",
+    "ABCEHKMOPTXYYaceopxyI" + "ABEHIKMNOPTYXZoi",
 )
 
 
@@ -46,11 +59,14 @@ def _reader_view(text: str) -> tuple[str, list[int]]:
 
     view: list[str] = []
     where: list[int] = []
-    for i, ch in enumerate(text):
+    for run in _PLAIN_RUN.finditer(text):
+        i, ch = run.start(), run.group()
+        if len(ch) > 1 or _PLAIN_ONE.match(ch):  # one to one: a whole run at a time
+            view.append(ch.translate(_ASCII_SPACES))
+            where.extend(range(i, run.end()))
+            continue
         if ch.isspace():
             out = " "
-        elif " " < ch < "\x7f":
-            out = ch
         elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me") or _IGNORABLE.match(ch):
             continue
         elif unicodedata.category(ch) == "Pd" or ch in "\u2212\u2796\ufe63":
@@ -82,17 +98,12 @@ def find_personal_codes(text: str) -> list[PersonalCode]:
     """
     # A code has at least nine digits; most values have far fewer. (isnumeric
     # also counts the characters NFKC turns into digits: ①, ⑩, superscripts.)
-    if sum(ch.isnumeric() for ch in text) < 9:
+    if sum(ch.isnumeric() or ch in _DIGIT_SHAPED for ch in text) < 9:
         return []
     view, where = _reader_view(text)
     found: list[PersonalCode] = []
     for m in _HETU_CANDIDATE.finditer(view):
-        from stdnum.fi import hetu
-
-        compact = m.group(1).replace(" ", "").upper()
-        try:
-            hetu.validate(compact, allow_temporary=True)
-        except Exception:  # stdnum raises ValidationError subclasses; any means "not a hetu"
+        if not _valid_code(m.group(1).replace(" ", "")):
             continue
         start, end = where[m.start(1)], where[m.end(1) - 1] + 1
         if found and start < found[-1].end:
@@ -100,6 +111,30 @@ def find_personal_codes(text: str) -> list[PersonalCode]:
         else:
             found.append(PersonalCode(start, end))
     return found
+
+
+# Characters that may stand for a digit of a code: the ASCII look-alikes and the
+# Cyrillic/Greek letters _reader_view turns into them (for the cheap first test).
+_DIGIT_SHAPED = frozenset(_DIGIT_LOOKS + "ОоΟοІΙ")
+
+
+def _valid_code(candidate: str) -> bool:
+    """Whether an 11-character candidate is a valid henkilötunnus as a reader reads it."""
+    from stdnum.fi import hetu
+
+    digits = (candidate[:6] + candidate[7:10]).translate(_AS_DIGITS)
+    sign = candidate[6].upper()
+    last = candidate[10]
+    checks = [last.upper()]  # `l` is the check character L, or a 1
+    if last in _DIGIT_LOOKS:
+        checks.append(last.translate(_AS_DIGITS))
+    for check in checks:
+        try:
+            hetu.validate(f"{digits[:6]}{sign}{digits[6:]}{check}", allow_temporary=True)
+        except Exception:  # stdnum raises ValidationError subclasses; any means "not a hetu"
+            continue
+        return True
+    return False
 
 
 def remove_personal_codes(text: str, replacement: str = "[henkilötunnus poistettu]") -> str:

@@ -61,6 +61,14 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
     notices: list[str] = []
     if not isinstance(record, dict) or not isinstance(record.get("answers", {}), dict):
         raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([answers]-taulu puuttuu).")
+    version = record.get("format", FORMAT)  # hand-made records may leave it out
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= FORMAT:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT
+        why = "tallenne on tehty uudemmalla kela-ohjauksen versiolla" if newer else "tuntematon tallennemuoto"
+        raise InputError(
+            f"{source}: kenttä 'format' = {version!r}: {why}; tämä versio lukee vain muotoa {FORMAT}. "
+            "Päivitä kela-ohjaus tai tee tallenne uudelleen tällä versiolla."
+        )
     meta = record.get("flow", {})
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
         raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([flow]-taulun id puuttuu).")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import questionary
+from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from questionary.prompts.common import InquirerControl
@@ -109,6 +110,8 @@ def _finnish(question: questionary.Question) -> None:
 
     control.text = shown
     bindings = app.key_bindings
+    for binding in _guards().bindings:
+        bindings.add(*binding.keys, eager=True)(binding.handler)  # type: ignore[attr-defined]
     for char in FINNISH_KEYS:
 
         def handler(event, char: str = char) -> None:
@@ -119,10 +122,49 @@ def _finnish(question: questionary.Question) -> None:
     # Registered after questionary's own Enter binding, so this one wins.
     @bindings.add(Keys.ControlM, eager=True)  # type: ignore[attr-defined]
     def enter(event) -> None:
+        if event.app.future.done():
+            return  # the prompt already ended (e.g. Ctrl-C just before)
         if not _matches(control):
             return  # nothing matches: Enter must not pick the first option
         control.is_answered = True
         event.app.exit(result=control.get_pointed_at().value)
+
+
+# Ctrl-C typed while the terminal is not in raw mode arrives as the signal, not as the key:
+# prompt_toolkit then sends `<sigint>`, which questionary's select does not bind and
+# prompt_toolkit ignores, so the call stayed at the menu. It ends the call the documented
+# way (KeyboardInterrupt: autosaved, exit 130). A signal that reaches a prompt after it has
+# its answer waits in the prompt's key queue: raised as soon as the prompt returns.
+def _interrupted(event) -> None:
+    event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+
+def _ask(question: questionary.Question) -> Any:
+    result = question.unsafe_ask()
+    if any(key.key == Keys.SIGINT for key in question.application.key_processor.input_queue):
+        raise KeyboardInterrupt
+    return result
+
+
+def _guards() -> KeyBindings:
+    """Bindings every prompt gets: Ctrl-C as a signal (above), and prompt_toolkit's mouse
+    handler minus its crash: Alt+[ then "31m", or an escape sequence typed or pasted into a
+    prompt, is read as a mouse report it cannot parse, and the traceback filled the screen
+    with "Press ENTER to continue". A report it cannot parse is ignored."""
+    from prompt_toolkit.key_binding.bindings.mouse import load_mouse_bindings
+
+    original = next(b for b in load_mouse_bindings().bindings if b.keys == (Keys.Vt100MouseEvent,))
+    bindings = KeyBindings()
+    bindings.add(Keys.SIGINT, eager=True)(_interrupted)
+
+    @bindings.add(Keys.Vt100MouseEvent, eager=True)
+    def mouse(event):
+        try:
+            return original.handler(event)
+        except (ValueError, KeyError, IndexError):
+            return None
+
+    return bindings
 
 
 def _fit(title: str, width: int, tail: str = "") -> str:
@@ -145,7 +187,7 @@ def select(
     default: Any = None,
     instruction: str = "(nuolet, numero tai kirjoita suodattaaksesi, Enter valitsee)",
 ) -> Any:
-    return _build(io, message, choices, extras, default, instruction).unsafe_ask()
+    return _ask(_build(io, message, choices, extras, default, instruction))
 
 
 def _build(
@@ -175,8 +217,10 @@ def _build(
         items.append(questionary.Separator("─" * 20))
         items.extend(questionary.Choice(title=title, value=value) for title, value in extras)
     default_choice = next((c for c in items if isinstance(c, questionary.Choice) and c.value == default), None)
-    if len(message) + len(instruction) + 3 > columns():
-        instruction = "\n  " + instruction  # on its own line rather than cut mid-word by the terminal
+    message = wrap_message(message)
+    if len(message.rsplit("\n", 1)[-1]) + len(instruction) + 3 > columns():
+        # On its own lines rather than cut mid-word by the terminal ("valitse/e" at 60 columns).
+        instruction = "\n  " + "\n  ".join(textwrap.wrap(instruction, max(columns() - 3, 20)))
     question = questionary.select(
         message,
         choices=items,
@@ -194,10 +238,39 @@ def _build(
     return question
 
 
+def wrap_message(message: str) -> str:
+    """A question longer than the terminal, wrapped between words under its text: prompt_toolkit
+    does not wrap the question line, so at 80 columns its end was cut ("…menettelyss")."""
+    width = max(columns() - 3, 20)  # "? " before it, and the last column left free
+    if len(message) <= width:
+        return message
+    return "\n  ".join(textwrap.wrap(message, width, break_on_hyphens=False))
+
+
 def text(io: PromptIO, message: str, validate: Callable[[str], bool | str] | None = None, default: str = "") -> str:
-    return questionary.text(
-        message, validate=validate, default=default, style=STYLE, qmark="›", **io.kwargs()
-    ).unsafe_ask()
+    question = questionary.text(
+        wrap_message(message),
+        validate=validate,
+        default=default,
+        style=STYLE,
+        qmark="›",
+        key_bindings=_guards(),
+        **io.kwargs(),
+    )
+    # The control rule as it is typed or pasted: prompt_toolkit echoes a bidi override (U+202E)
+    # raw, and it would turn the rest of the line around on a bidi terminal.
+    question.application.layout.current_buffer.on_text_changed += _drop_controls
+    return _ask(question)
+
+
+def _drop_controls(buffer) -> None:
+    from prompt_toolkit.document import Document
+
+    from ..textsafe import CONTROL, strip_controls
+
+    if CONTROL.search(buffer.text):
+        cursor = len(strip_controls(buffer.text[: buffer.cursor_position]))
+        buffer.document = Document(strip_controls(buffer.text), cursor)
 
 
 def confirm(io: PromptIO, message: str, default: bool = False) -> bool:
