@@ -45,6 +45,10 @@ class Tmux:
                 str(self.height),
                 "-c",  # files the program saves land in the test's home
                 str(self.status.parent),
+                # bash, not tmux's default-shell: dash dies with a Ctrl-C that reaches the
+                # program as SIGINT, and the exit status would never be written.
+                "bash",
+                "-c",
                 self.shell,
             ],
             check=True,
