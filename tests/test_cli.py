@@ -100,6 +100,12 @@ def test_draft_rejects_bad_values():
     assert run("draft", "sopimus_remontti", "--field", "password=x").returncode == 2
 
 
+def test_a_field_given_twice_is_a_usage_error_not_a_silent_last_wins():
+    twice = run("draft", "sopimus_remontti", "--field", "provider=Ensimmäinen Oy", "--field", "provider=Toinen Oy")
+    assert twice.returncode == 2 and twice.stdout == b""
+    assert "'provider' annettu kahdesti" in twice.stderr.decode()
+
+
 def test_draft_non_email_outcome_exits_1_with_instructions():
     result = run("draft", "viranomaislinja")
     assert result.returncode == 1

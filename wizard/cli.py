@@ -228,6 +228,8 @@ def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"--field: anna muodossa AVAIN=ARVO, ei '{pair}'.")
         if key not in FIELD_KEYS:
             raise UsageError(f"--field: tuntematon avain '{key}' (avaimet: {', '.join(FIELD_KEYS)}).")
+        if key in fields:  # which one the caller meant is a guess: ask rather than keep the last
+            raise UsageError(f"--field: avain '{key}' annettu kahdesti; anna kukin kenttä vain kerran.")
         fields[key] = _valid_text(value, f"--field {key}")
     return fields
 
