@@ -114,6 +114,13 @@ def test_draft_non_email_outcome_exits_1_with_instructions():
     assert data["to"] is None and data["channel"] == "chat" and data["instructions"]
 
 
+def test_a_non_email_outcome_writes_no_record_either(tmp_path: Path):
+    record = tmp_path / "puhelu.toml"
+    result = run("draft", "chat", "--record", str(record))
+    assert result.returncode == 1 and not record.exists()  # failed: all or nothing
+    assert "Tallennetta ei kirjoitettu" in result.stderr.decode()
+
+
 def test_record_and_replay(tmp_path: Path):
     record = tmp_path / "puhelu.toml"
     made = run("draft", "tekniset_katso", "--field", "provider=Oy", "--record", str(record))

@@ -297,7 +297,11 @@ def _emit_draft(session, args: argparse.Namespace) -> int:
     to_file = rendered is not None and args.output is not None and args.output.strip() != "-"
     if to_file:
         outputs.append((user_path(args.output), rendered))
-    if record_to_stdout:  # first, once the file is known to be writable: a failing stdout leaves no file
+    if rendered is None:  # nothing to send, exit 1: all or nothing, so no record either
+        outputs = []
+        if args.record:
+            _err("Tallennetta ei kirjoitettu: tälle kohteelle ei tehdä luonnosta.")
+    elif record_to_stdout:  # first, once the file is known to be writable: a failing stdout leaves no file
         for path, _ in outputs:
             check_target(path, overwrite=args.force)
         _write(record_text)
