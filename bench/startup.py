@@ -40,7 +40,7 @@ CASES = [
     ("kela-ohjaus --version", [EXE, "--version"], NOOP_NAME, GUARD),
     ("kela-ohjaus find remontti --json", [EXE, "find", "remontti", "--json"], NOOP_NAME, GUARD),
     ("kela-ohjaus draft sopimus_remontti", [EXE, "draft", "sopimus_remontti"], NOOP_NAME, GUARD),
-    # The same command with the compiled cache bypassed: what the cache is worth.
+    # The same command with the data cache bypassed: what the cache is worth.
     (
         "find remontti --json, no cache",
         ["env", "KELA_OHJAUS_NO_CACHE=1", EXE, "find", "remontti", "--json"],
@@ -98,7 +98,7 @@ def measure(runs: int, quick: bool = False) -> dict[str, list[float]]:
 
     subprocess.run([PY, "-m", "compileall", "-q", str(Path(wizard.__file__).parent)], env=env, check=False)
     cases = CASES[:4] if quick else CASES
-    for _, argv, _, _ in cases:  # warm the compiled cache and the OS file cache
+    for _, argv, _, _ in cases:  # warm the data cache and the OS file cache
         subprocess.run(argv, env=env, capture_output=True, check=False)
     times: dict[str, list[float]] = {name: [] for name, *_ in cases}
     for _ in range(runs):

@@ -15,7 +15,7 @@ HEADLESS = [
     "wizard.engine",
     "wizard.loader",
     "wizard.locate",
-    "wizard.compiled",
+    "wizard.data_cache",
     "wizard.search",
     "wizard.search_cache",
     "wizard.drafts",
@@ -78,18 +78,18 @@ def test_start_up_probes_reach_their_first_screen(mode: str, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_compiled_cache_keeps_one_entry_and_survives_corruption(tmp_path, monkeypatch):
-    from wizard import compiled
+def test_data_cache_keeps_one_entry_and_survives_corruption(tmp_path, monkeypatch):
+    from wizard import data_cache
     from wizard.locate import default_contacts, default_flows
 
     monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path))
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "compiled-old.marshal").write_bytes(b"stale")
-    first = compiled.load_cached(default_flows()[0], default_contacts())
-    entries = list(cache.glob("compiled-*.marshal"))
-    assert len(entries) == 1 and entries[0].name != "compiled-old.marshal"
-    entries[0].write_bytes(b"\x00garbage")  # a corrupt cache is rebuilt, not trusted
-    again = compiled.load_cached(default_flows()[0], default_contacts())
+    (cache / "compiled-0123.marshal").write_bytes(b"stale")  # an earlier version's entry
+    first = data_cache.load_cached(default_flows()[0], default_contacts())
+    entries = [p.name for p in cache.iterdir()]
+    assert entries == [data_cache.ENTRY]
+    (cache / data_cache.ENTRY).write_bytes(b"\x00garbage")  # a corrupt cache is rebuilt, not trusted
+    again = data_cache.load_cached(default_flows()[0], default_contacts())
     assert again == first
-    assert compiled.load_cached(default_flows()[0], default_contacts()) == first  # now from the rebuilt cache
+    assert data_cache.load_cached(default_flows()[0], default_contacts()) == first  # now from the rebuilt cache

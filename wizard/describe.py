@@ -32,8 +32,8 @@ def say_lines(flow: Flow, outcome: Outcome) -> tuple[str, ...]:
     lines = [line for line in script.split("\n") if line.strip()]
     if outcome.notice:
         lines.append(outcome.notice)
-    if contact.kind == "email" and flow.draft.include:
-        lines.append(flow.draft.include)
+    if contact.kind == "email" and flow.draft_template.include:
+        lines.append(flow.draft_template.include)
     return (*lines, *contact.missing)
 
 

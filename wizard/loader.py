@@ -1028,7 +1028,7 @@ def load(flow_file: os.PathLike | str, contacts_file: os.PathLike | str) -> Flow
         outcomes=parts["outcomes"],
         contacts=contacts,
         say=parts["say"],
-        draft=parts["draft"],
+        draft_template=parts["draft"],
         fields=parts["fields"],
         content_hash=_content_hash(cdoc.raw, fdoc.raw),
         data_version=version,
