@@ -93,3 +93,49 @@ def test_data_cache_keeps_one_entry_and_survives_corruption(tmp_path, monkeypatc
     again = data_cache.load_cached(default_flows()[0], default_contacts())
     assert again == first
     assert data_cache.load_cached(default_flows()[0], default_contacts()) == first  # now from the rebuilt cache
+
+
+# What no scriptable command pays for on its per-call path (bench/startup.py's guard):
+# typing ~4 ms (the records are named_tuple.NamedTuple), dataclasses ~15 ms, pickle and
+# pathlib ~3-5 ms each, and the TOML line finder, which only a problem needs.
+NEVER_PER_CALL = ("typing", "dataclasses", "pickle", "pathlib", "wizard.tomlpos")
+# ...and, served from the data cache, no parser, validator or digest (hashlib loads OpenSSL, ~4 ms).
+NOT_FROM_CACHE = ("tomli", "wizard.loader", "wizard.provenance", "hashlib", "wizard.digest")
+CACHED_COMMANDS = (
+    ["find", "remontti", "--json"],
+    ["find", "remontti"],
+    ["draft", "sopimus_remontti"],
+    ["draft", "sopimus_remontti", "--format", "eml"],
+    ["outcomes", "--json"],
+    ["outcomes"],
+)
+
+
+def _modules_after(argv: list[str], home) -> set[str]:
+    code = (
+        "import io, sys\n"
+        "from wizard.cli import main\n"
+        "out, sys.stdout = sys.stdout, io.TextIOWrapper(io.BytesIO())\n"
+        f"code = main({argv!r})\n"
+        "sys.stdout = out\n"
+        "print(code, ','.join(sorted(sys.modules)))"
+    )
+    env = {**os.environ, "KELA_OHJAUS_HOME": str(home)}
+    env.pop("KELA_OHJAUS_NO_CACHE", None)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    status, modules = result.stdout.split()
+    assert status == "0", result.stderr
+    return set(modules.split(","))
+
+
+@pytest.mark.parametrize("argv", CACHED_COMMANDS, ids=" ".join)
+def test_cached_commands_import_only_what_they_use(argv, tmp_path):
+    _modules_after(argv, tmp_path)  # the first run builds the data cache
+    loaded = _modules_after(argv, tmp_path)
+    assert not loaded & {*NEVER_PER_CALL, *NOT_FROM_CACHE}
+
+
+def test_check_imports_only_what_a_clean_check_uses(tmp_path):
+    loaded = _modules_after(["check"], tmp_path)
+    assert not loaded & set(NEVER_PER_CALL)
+    assert {"tomli", "wizard.loader"} <= loaded  # it does parse and validate, every time
