@@ -17,8 +17,10 @@ WIZARD = Path(model.__file__).parent
 
 def _encoded_types(plain) -> set[str]:
     """The record type names in data_cache.encode()'s output."""
-    if type(plain) is list:
-        return {plain[0]}.union(*(_encoded_types(v) for v in plain[1:]))
+    if type(plain) is list:  # a record, or a container of records ("()" / "{}")
+        tag, *items = plain
+        found = {tag} - {"()", "{}"}
+        return found.union(*(_encoded_types(v) for v in items))
     if type(plain) is tuple:
         return set().union(*(_encoded_types(v) for v in plain))
     if type(plain) is dict:

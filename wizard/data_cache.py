@@ -12,10 +12,10 @@ The entry is valid only for the exact bytes it was made from: it stores them
 and compares them whole (a memcmp), so no hash (and no `hashlib`, ~4 ms to
 import) is needed on this path and no collision can serve stale facts.
 
-Records are encoded generically: any object with `_fields` (every
-typing.NamedTuple in model.py, and Paths) becomes a list [type name, *values];
-lists occur nowhere else in a Flow, so decoding knows a record when it sees
-one. No field list lives here: a new field needs no change in this module.
+Records are encoded generically: any object with `_fields` (every NamedTuple
+in model.py, and Paths) becomes a list [type name, *values]; lists occur
+nowhere else in a Flow, so decoding knows a record when it sees one. No field
+list lives here: a new field needs no change in this module.
 """
 
 from __future__ import annotations
@@ -46,36 +46,39 @@ _SHAPERS = (
 )
 # Every record type in a Flow, by class name: whatever model.py declares with `_fields`.
 RECORDS = {name: obj for name, obj in vars(model).items() if isinstance(obj, type) and hasattr(obj, "_fields")}
-_WALKED = (list, tuple, dict)
+_TUPLE, _DICT = "()", "{}"  # tags of the containers that hold records (no class is named so)
 
 
 def encode(value):
-    """`value` in marshal's types: records as [type name, *field values], containers walked."""
-    fields = getattr(type(value), "_fields", None)
+    """`value` in marshal's types. A record becomes [type name, *field values]; a tuple or
+    dict that holds records becomes ["()", *items] or ["{}", dict]. Lists occur nowhere
+    else in a Flow, so decode() walks only the lists and returns everything else as is."""
+    kind = type(value)
+    fields = getattr(kind, "_fields", None)
     if fields is not None:
-        name = type(value).__name__
-        if RECORDS.get(name) is not type(value):
-            raise TypeError(f"{name} is not a record of model.py: the cache cannot rebuild it")
-        return [name, *(encode(getattr(value, field)) for field in fields)]
-    if type(value) is tuple:
-        return tuple(encode(item) for item in value)
-    if type(value) is dict:
-        return {key: encode(item) for key, item in value.items()}
-    if type(value) is list:
+        if RECORDS.get(kind.__name__) is not kind:
+            raise TypeError(f"{kind.__name__} is not a record of model.py: the cache cannot rebuild it")
+        return [kind.__name__, *(encode(getattr(value, field)) for field in fields)]
+    if kind is tuple:
+        items = tuple(encode(item) for item in value)
+        return [_TUPLE, *items] if any(type(item) is list for item in items) else items
+    if kind is dict:
+        items = {key: encode(item) for key, item in value.items()}
+        return [_DICT, items] if any(type(item) is list for item in items.values()) else items
+    if kind is list:
         raise TypeError("a list in a Flow: the cache reserves lists for records (use a tuple)")
     return value
 
 
 def decode(value):
     """The inverse of encode()."""
-    kind = type(value)
-    if kind is list:
-        return RECORDS[value[0]](*[decode(item) if type(item) in _WALKED else item for item in value[1:]])
-    if kind is tuple:
-        return tuple(decode(item) for item in value) if any(type(item) in _WALKED for item in value) else value
-    if kind is dict:
-        return {key: decode(item) if type(item) in _WALKED else item for key, item in value.items()}
-    return value
+    if type(value) is not list:
+        return value
+    tag = value[0]
+    if tag == _DICT:
+        return {key: decode(item) if type(item) is list else item for key, item in value[1].items()}
+    items = [decode(item) if type(item) is list else item for item in value[1:]]
+    return tuple(items) if tag == _TUPLE else RECORDS[tag](*items)
 
 
 def _stamp(*blobs: bytes) -> tuple[str, tuple[bytes, ...]]:
