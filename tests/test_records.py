@@ -145,3 +145,29 @@ def test_named_tuple_refuses_what_typing_named_tuple_refuses():
 
             def _replace(self):  # pragma: no cover
                 return self
+
+
+def test_the_cache_serves_the_data_as_it_is_now(tmp_path, monkeypatch):
+    """An edit that keeps the file's size and time (one letter of an address) is still seen:
+    the entry is compared with the data's bytes, not with its size or a short digest."""
+    import os
+    import shutil
+
+    from wizard.locate import default_contacts, default_flows
+
+    monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path / "home"))
+    flow_file = shutil.copy(default_flows()[0], tmp_path / "kuntoutus.toml")
+    contacts_file = tmp_path / "contacts.toml"
+    shutil.copy(default_contacts(), contacts_file)
+    before = data_cache.load_cached(str(flow_file), str(contacts_file))
+    assert data_cache.load_cached(str(flow_file), str(contacts_file)) == before  # served from the entry
+    stat = os.stat(contacts_file)
+    text = contacts_file.read_text(encoding="utf-8")
+    address = before.contacts["sopimushallinta"].address
+    edited = address.replace("kuntoutus_", "kuntoutus-", 1)
+    assert len(edited) == len(address) and edited in text.replace(address, edited)
+    contacts_file.write_text(text.replace(address, edited), encoding="utf-8")
+    os.utime(contacts_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert os.stat(contacts_file).st_size == stat.st_size
+    after = data_cache.load_cached(str(flow_file), str(contacts_file))
+    assert after.contacts["sopimushallinta"].address == edited
