@@ -118,7 +118,7 @@ def load_cached(flow_file: str, contacts_file: str) -> Flow:
             flow = decode(flow_plain)
             register_plain(flow, index_plain)
             return flow
-    except (KelaError, OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
+    except (KelaError, OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError):
         pass  # no cache yet, or an unreadable one: rebuild it below
     from .files import write_private
     from .loader import load
