@@ -35,6 +35,7 @@ ENTRY = "data-cache.marshal"  # one entry: the data in use; another version simp
 # Code whose changes must invalidate the cache (stat only: reading them would cost).
 _SHAPERS = (
     "model.py",
+    "named_tuple.py",
     "channels.py",
     "loader.py",
     "provenance.py",
