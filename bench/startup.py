@@ -1,6 +1,6 @@
 """Start-up of every command against its floor, as medians and ratios from one run.
 
-    python bench/startup.py [--runs N]
+    python bench/startup.py [--runs N] [--cpu]
 
 Commands are alternated round-robin so machine noise hits all of them alike;
 ratios (command median / floor median) are what to compare across machines.
@@ -8,6 +8,9 @@ Floors: a no-op console script installed by pip exactly as `kela-ohjaus` is
 (same wrapper, same interpreter) for the scriptable commands, a minimal Textual
 app for `browse`, a minimal questionary select for the wizard's first question.
 The scriptable commands have a guard, not a race: within 2.5x the no-op script.
+With --cpu each run counts the CPU time (user + system) the command used
+rather than the wall time: on a shared or loaded machine, where the wall time
+also counts waiting for a core, that is the steadier ratio.
 Uses only the standard library and the project's own dependencies.
 """
 
@@ -40,7 +43,7 @@ CASES = [
     ("kela-ohjaus --version", [EXE, "--version"], NOOP_NAME, GUARD),
     ("kela-ohjaus find remontti --json", [EXE, "find", "remontti", "--json"], NOOP_NAME, GUARD),
     ("kela-ohjaus draft sopimus_remontti", [EXE, "draft", "sopimus_remontti"], NOOP_NAME, GUARD),
-    # The same command with the compiled cache bypassed: what the cache is worth.
+    # The same command with the data cache bypassed: what the cache is worth.
     (
         "find remontti --json, no cache",
         ["env", "KELA_OHJAUS_NO_CACHE=1", EXE, "find", "remontti", "--json"],
@@ -85,7 +88,15 @@ def install_noop() -> None:
     )  # fmt: skip
 
 
-def measure(runs: int, quick: bool = False) -> dict[str, list[float]]:
+def _cpu_seconds() -> float:
+    """CPU time (user + system) used so far by this process's finished children."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def measure(runs: int, quick: bool = False, cpu: bool = False) -> dict[str, list[float]]:
     install_noop()
     site = next(NOOP_DIR.glob("lib/python*/site-packages"))
     env = {**os.environ, "KELA_OHJAUS_HOME": tempfile.mkdtemp(prefix="kela-bench-")}
@@ -98,14 +109,15 @@ def measure(runs: int, quick: bool = False) -> dict[str, list[float]]:
 
     subprocess.run([PY, "-m", "compileall", "-q", str(Path(wizard.__file__).parent)], env=env, check=False)
     cases = CASES[:4] if quick else CASES
-    for _, argv, _, _ in cases:  # warm the compiled cache and the OS file cache
+    for _, argv, _, _ in cases:  # warm the data cache and the OS file cache
         subprocess.run(argv, env=env, capture_output=True, check=False)
     times: dict[str, list[float]] = {name: [] for name, *_ in cases}
     for _ in range(runs):
         for name, argv, _, _ in cases:
-            started = time.perf_counter()
+            clock = _cpu_seconds if cpu else time.perf_counter
+            started = clock()
             result = subprocess.run(argv, env=env, capture_output=True, check=False)
-            times[name].append(time.perf_counter() - started)
+            times[name].append(clock() - started)
             if result.returncode != 0:
                 raise SystemExit(f"{name} failed ({result.returncode}): {result.stderr.decode()[-500:]}")
     return times
@@ -134,9 +146,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs per command (default 21)")
     parser.add_argument("--quick", action="store_true", help="the floors and the first two commands only (smoke test)")
+    parser.add_argument(
+        "--cpu", action="store_true", help="count CPU time used (user + system), not wall time: for loaded machines"
+    )
     args = parser.parse_args()
-    times = measure(args.runs, args.quick)
-    print(f"{args.runs} runs each, alternating; Python {sys.version.split()[0]} on {sys.platform}\n")
+    times = measure(args.runs, args.quick, args.cpu)
+    clock = "CPU time (user + system)" if args.cpu else "wall time"
+    load = f"; load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    print(f"{args.runs} runs each, alternating, {clock}; Python {sys.version.split()[0]} on {sys.platform}{load}\n")
     print(table(times))
 
 

@@ -13,11 +13,11 @@ import difflib
 import functools
 import os
 import re
-from collections import namedtuple
 from html.parser import HTMLParser
 
 from .errors import Problem
 from .model import Flow
+from .named_tuple import NamedTuple
 
 # Finds an address as Kela's page writes it, (at) and [at] too: page parsing, not a check
 # (the checks' patterns are field_checks.TYPED_EMAIL and DATA_EMAIL_PATTERN).
@@ -33,8 +33,7 @@ _BLOCKS = {
 _SKIP = {"script", "style", "noscript", "template", "svg"}
 
 
-class Difference(namedtuple("Difference", ["kind", "change", "old", "new", "contact", "file", "line", "message"])):
-    __slots__ = ()
+class Difference(NamedTuple):
     kind: str  # address, phone, topic, hours
     change: str  # removed, added, changed
     old: str | None

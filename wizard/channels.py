@@ -9,7 +9,7 @@ print). Adding a channel is one line here; the tables below are derived.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from .named_tuple import NamedTuple
 
 
 class Channel(NamedTuple):

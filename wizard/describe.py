@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import string
-
 from .channels import CHANNEL_NAMES as CHANNEL_NAMES  # re-exported for older callers
 from .model import Contact, Flow, Outcome, Source
 from .spoken import spoken, spoken_phone
@@ -28,12 +26,14 @@ def say_lines(flow: Flow, outcome: Outcome) -> tuple[str, ...]:
         "url": contact.url or "",
         "topics": ", ".join(contact.topics),
     }
-    script = string.Template(flow.say[contact.kind]).safe_substitute(values) if contact.kind in flow.say else ""
+    from string import Template  # here: `find` without --json never says a script
+
+    script = Template(flow.say[contact.kind]).safe_substitute(values) if contact.kind in flow.say else ""
     lines = [line for line in script.split("\n") if line.strip()]
     if outcome.notice:
         lines.append(outcome.notice)
-    if contact.kind == "email" and flow.draft.include:
-        lines.append(flow.draft.include)
+    if contact.kind == "email" and flow.draft_template.include:
+        lines.append(flow.draft_template.include)
     return (*lines, *contact.missing)
 
 

@@ -9,12 +9,12 @@ pull in another value.
 from __future__ import annotations
 
 import string
-from collections import namedtuple
 from itertools import groupby
 
 from .describe import say_lines
 from .fields import DRAFT_FIELD_KEYS, MULTI_LINE_FIELDS
 from .model import Contact, Flow, Outcome
+from .named_tuple import NamedTuple
 from .textsafe import LINE_BREAKS, strip_controls
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
@@ -35,29 +35,7 @@ def multi_line(value: str) -> str:
     return strip_controls(LINE_BREAKS.sub("\n", value)).strip()
 
 
-class Draft(
-    namedtuple(
-        "Draft",
-        [
-            "outcome",
-            "title",
-            "channel",
-            "to",
-            "subject",
-            "body",
-            "path",
-            "fields",
-            "instructions",
-            "contact",
-            "flow_id",
-            "flow_hash",
-            "created",
-            "path_ids",
-            "data_version",
-        ],
-    )
-):
-    __slots__ = ()
+class Draft(NamedTuple):
     outcome: str
     title: str
     channel: str
@@ -84,7 +62,7 @@ def build_draft(flow: Flow, outcome: Outcome, path: list[Answer], fields: dict[s
     pairs = tuple((flow.questions[a.node].text, a.label) for a in path)
     values = {
         **shown,
-        "greeting": flow.draft.greeting,
+        "greeting": flow.draft_template.greeting,
         "subject": outcome.subject,
         "path": " > ".join(label for _, label in pairs),
         "topic": outcome.topic or outcome.title,
@@ -94,9 +72,9 @@ def build_draft(flow: Flow, outcome: Outcome, path: list[Answer], fields: dict[s
         "flow_id": flow.id,
         "flow_hash": flow.content_hash,
     }
-    subject_template = flow.draft.subject if clean.get("provider") else flow.draft.subject_no_provider
+    subject_template = flow.draft_template.subject if clean.get("provider") else flow.draft_template.subject_no_provider
     subject = one_line(string.Template(subject_template).safe_substitute(values))
-    body = string.Template(flow.draft.body).safe_substitute(values).strip("\n") + "\n"
+    body = string.Template(flow.draft_template.body).safe_substitute(values).strip("\n") + "\n"
     return Draft(
         outcome=outcome.id,
         title=outcome.title,

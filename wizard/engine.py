@@ -11,17 +11,16 @@ no separate cursor to fall out of sync.
 from __future__ import annotations
 
 import os
-from collections import namedtuple
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from .errors import InputError
 from .fields import DRAFT_FIELD_KEYS, FIELD_KEYS, MATTER_FIELDS
 from .model import Flow, Outcome, Question
+from .named_tuple import NamedTuple
 
 
-class Answer(namedtuple("Answer", ["node", "option", "label", "at"])):
-    __slots__ = ()
+class Answer(NamedTuple):
     node: str  # question id
     option: str  # option id
     label: str  # the label as shown when answered

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
+from .named_tuple import NamedTuple
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # bad data, invalid input, nothing found, non-e-mail draft
@@ -11,8 +11,7 @@ EXIT_CRASH = 70  # unexpected internal error (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
-class Problem(namedtuple("Problem", ["file", "line", "message"])):
-    __slots__ = ()
+class Problem(NamedTuple):
     file: str
     line: int | None
     message: str

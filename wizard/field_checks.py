@@ -15,23 +15,26 @@ from .textsafe import normalise_field
 # The e-mail patterns live here, both of them, for two purposes (no network look-ups).
 # TYPED_EMAIL: what a person may type as the caller's address (RFC 5322's local-part
 # characters, domain labels of at most 63 characters; `check_email` also refuses "..").
-TYPED_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
+TYPED_EMAIL = (
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
 )
 # DATA_EMAIL_PATTERN: what the loader accepts as one of Kela's addresses in data/ (a plain local
 # part, as Kela's page writes them; the domain is also checked against [meta] allowed_domains).
 # Kept as text and compiled by the loader: `draft` and `find` read the cache and never need it.
 DATA_EMAIL_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
-_YTUNNUS = re.compile(r"^[0-9]{7}-[0-9]$")
+_YTUNNUS = r"^[0-9]{7}-[0-9]$"
 PHONE_MIN, PHONE_MAX = 5, 20  # characters after an optional leading +
-_PHONE = re.compile(rf"^\+?[0-9][0-9 ()-]{{{PHONE_MIN - 1},{PHONE_MAX - 1}}}$")
-_PHONE_CHARS = re.compile(r"^\+?[0-9 ()-]+$")
+_PHONE = rf"^\+?[0-9][0-9 ()-]{{{PHONE_MIN - 1},{PHONE_MAX - 1}}}$"
+_PHONE_CHARS = r"^\+?[0-9 ()-]+$"
+# All kept as text, compiled by re on first use (and cached there): `check` imports this
+# module for DATA_EMAIL_PATTERN alone and must not compile the typed-field patterns.
 
 
 def check_business_id(value: str) -> str | None:
     """Return a Finnish error message, or None when the Y-tunnus is valid."""
     text = value.strip()
-    if not _YTUNNUS.match(text):
+    if not re.match(_YTUNNUS, text):
         return "Y-tunnuksen muoto on 1234567-8 (seitsemän numeroa, väliviiva, tarkistusnumero)."
     from stdnum.fi import ytunnus
 
@@ -42,16 +45,16 @@ def check_business_id(value: str) -> str | None:
 
 def check_email(value: str) -> str | None:
     text = value.strip()
-    if len(text) > 254 or not TYPED_EMAIL.match(text) or ".." in text:
+    if len(text) > 254 or not re.match(TYPED_EMAIL, text) or ".." in text:
         return "Sähköpostiosoite ei ole muotoa nimi@esimerkki.fi."
     return None
 
 
 def check_phone(value: str) -> str | None:
     text = value.strip()
-    if _PHONE.match(text):
+    if re.match(_PHONE, text):
         return None
-    if not _PHONE_CHARS.match(text):
+    if not re.match(_PHONE_CHARS, text):
         return "Puhelinnumerossa saa olla vain numeroita, välilyöntejä, +, - ja sulkeita."
     # The right characters: say what else is wrong (a pasted 1,000-digit string is not a character problem).
     length = len(text.removeprefix("+"))

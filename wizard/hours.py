@@ -6,16 +6,15 @@ public holiday that falls on a weekday shows as open; the UI says so.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from datetime import datetime, time, timedelta
 
 from .model import Hours
+from .named_tuple import NamedTuple
 
 WEEKDAYS_FI = ("maanantaina", "tiistaina", "keskiviikkona", "torstaina", "perjantaina", "lauantaina", "sunnuntaina")
 
 
-class OpenState(namedtuple("OpenState", ["open_now", "next_open", "closes"])):
-    __slots__ = ()
+class OpenState(NamedTuple):
     open_now: bool
     next_open: datetime | None  # local time in the channel's zone; None while open
     closes: datetime | None  # when open: today's closing time

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import string
 
 # tomli, not the stdlib tomllib: the same parser, but its mypyc-compiled wheel
 # parses 2.5x faster, which matters for check on large trees (bench/scale.py).
@@ -33,21 +32,26 @@ from .model import (
 )
 from .paths import Paths
 from .textsafe import CONTROL as _CONTROL
-from .tomlpos import LineIndex
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
+    from .tomlpos import LineIndex
+
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a 10,000-node flow is ~2 MB
 # Ids end up in file names (autosaves), commands and URLs: a safe alphabet only.
 _ID = re.compile(r"[a-z0-9_]+")
 _EMAIL = re.compile(DATA_EMAIL_PATTERN)
 _DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$")
+# The TOML escapes that can decode to a character of the control rule (\b \f \r \e \xHH \uXXXX
+# \UXXXXXXXX); an escaped backslash before such a letter only costs a walk that finds nothing.
+_CONTROL_ESCAPE = re.compile(r"\\[bfrexuU]")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
-_TOML_END = re.compile(r"\s*\(at end of document\)")
+# Patterns only a syntax error needs: compiled (and cached by re) on first use.
+_TOML_POS = r"\s*\(at line (\d+), column (\d+)\)"
+_TOML_END = r"\s*\(at end of document\)"
 MAX_SHOWN = 60  # characters of a data value quoted in a message
 _ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
@@ -134,15 +138,16 @@ KIND_NAMES = {
 
 
 _MISSING = object()
-_TYPE_CHECKS = {
-    _STR: lambda item: isinstance(item, str),
-    _ANY_STR: lambda item: isinstance(item, str),
-    _LIST: lambda item: isinstance(item, list) and all(isinstance(v, str) for v in item),
-    "table": lambda item: isinstance(item, dict),
-    _TABLES: lambda item: isinstance(item, list) and all(isinstance(v, dict) for v in item),
-    _DAYS: lambda item: (
-        isinstance(item, list) and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 7 for v in item)
-    ),
+# The one set of rules for a value of each kind. table() applies them to every
+# value (a 10,000-node file has ~20,000 tables); only when one fails does
+# _table_problems() look closer to say what is wrong (wrong type, or empty).
+_RULES = {
+    _STR: lambda item: type(item) is str and bool(item.strip()),
+    _ANY_STR: lambda item: type(item) is str,
+    _LIST: lambda item: type(item) is list and all(type(v) is str and v.strip() for v in item),
+    "table": lambda item: type(item) is dict,
+    _TABLES: lambda item: type(item) is list and all(type(v) is dict for v in item),
+    _DAYS: lambda item: type(item) is list and all(type(v) is int and 1 <= v <= 7 for v in item),
 }
 
 
@@ -180,25 +185,13 @@ def _describe(path: tuple) -> str:
 
 
 def _conforms(value: dict, spec: dict[str, tuple[str, bool]]) -> bool:
-    """The fast yes of table(): every value present and of its kind (a 10,000-node
-    file has ~20,000 tables); any doubt goes to the slow path, which names the problem."""
+    """Every required key present and every value keeping its kind's rule."""
     for key, (kind, required) in spec.items():
         item = value.get(key, _MISSING)
         if item is _MISSING:
             if required:
                 return False
-        elif kind is _STR:
-            if type(item) is not str or not item.strip():
-                return False
-        elif kind is _LIST:
-            if type(item) is not list:
-                return False
-            try:
-                if not all(map(str.strip, item)):
-                    return False
-            except TypeError:  # a non-string entry
-                return False
-        elif not _TYPE_CHECKS[kind](item):
+        elif not _RULES[kind](item):
             return False
     return True
 
@@ -251,13 +244,13 @@ _SYNTAX = (
     ),
     ("Cannot redefine namespace", "taulu on jo määritelty toisella tavalla: yhdistä määrittelyt"),
 )
-_DECLARE = re.compile(r"Cannot declare \((.*)\) twice")
+_DECLARE = r"Cannot declare \((.*)\) twice"
 
 
 def plain_syntax_error(raw: str) -> str:
     """A TOML parser's error text in plain Finnish with its line and column (for records and autosaves)."""
-    found = _TOML_POS.search(raw)
-    message = _TOML_END.sub("", _TOML_POS.sub("", raw)).strip()
+    found = re.search(_TOML_POS, raw)
+    message = re.sub(_TOML_END, "", re.sub(_TOML_POS, "", raw)).strip()
     plain = next((fi for en, fi in _SYNTAX if message.startswith(en)), None)
     if plain is None:
         plain = "rakenne ei ole kelvollista TOMLia: tarkista rivin lainausmerkit, sulkeet ja = -merkki"
@@ -307,20 +300,21 @@ class _Doc:
             )
             return
         # The rule applies to decoded values: TOML escapes (\e, \x1b, \u001b, \r) decode to them.
-        # A decoded control character needs a backslash or a raw one in the text: else skip the walk.
-        if "\\" in text or _CONTROL.search(text):
+        # A decoded control character needs one of those escapes or a raw one in the text: else
+        # skip the walk (\" and \\ are common in data and decode to no control character).
+        if _CONTROL_ESCAPE.search(text) or _CONTROL.search(text):
             self._reject_control_characters()
         self.ok = True
 
     def _syntax_problem(self, raw: str) -> None:
-        found = _TOML_POS.search(raw)
-        message = _TOML_END.sub("", _TOML_POS.sub("", raw)).strip()
+        found = re.search(_TOML_POS, raw)
+        message = re.sub(_TOML_END, "", re.sub(_TOML_POS, "", raw)).strip()
         line = int(found.group(1)) if found else None
         column = f", sarake {found.group(2)}" if found else ""
         if line is None:
             line = self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
         plain = next((fi for en, fi in _SYNTAX if message.startswith(en)), None)
-        if declared := _DECLARE.match(message):
+        if declared := re.match(_DECLARE, message):
             key = _key_tuple(declared.group(1))
             name = ".".join(key)
             first = self._first_line(key, line)
@@ -352,11 +346,15 @@ class _Doc:
     def _first_line(self, path: tuple, before: int) -> int | None:
         """Where `path` was first written, looking only above line `before`."""
         head = "\n".join(self.text.split("\n", before - 1)[: before - 1])
+        from .tomlpos import LineIndex
+
         found = LineIndex(head).lines.get(path)
         return found if found and found < before else None
 
     def _overwrite(self, line: int) -> tuple[str, int]:
         """tomli names no key for 'Cannot overwrite a value' (and often no line): find the repeated key."""
+        from .tomlpos import LineIndex
+
         for path, first, again in LineIndex(self.text).duplicates:
             name = ".".join(str(p) for p in path)
             return f"avain {_q(name)} on annettu jo rivillä {first}: poista toinen rivi", again
@@ -429,6 +427,8 @@ class _Doc:
     def index(self) -> LineIndex:
         """Line numbers, computed only once there is a problem to point at."""
         if self._index is None:
+            from .tomlpos import LineIndex  # only a problem needs line numbers
+
             self._index = LineIndex(self.text)
         return self._index
 
@@ -466,19 +466,24 @@ class _Doc:
                 if required:
                     self.problem(path, f"{what}: pakollinen avain '{key}' puuttuu – lisää rivi {key} = …")
                 continue
+            if _RULES[kind](item):
+                continue
             wanted = KIND_NAMES[kind]
-            if not _TYPE_CHECKS[kind](item):
-                if isinstance(item, list) and kind.startswith("list"):
-                    bad = next((i for i, v in enumerate(item) if not _TYPE_CHECKS[kind]([v])), 0)
-                    found = _type_name(item[bad]) if item else "tyhjä"
-                    self.problem((*path, key, bad), f"{what}: '{key}' pitää olla {wanted}; alkio {bad + 1} on {found}")
+            if type(item) is list and kind.startswith("list"):
+                bad = [i for i, v in enumerate(item) if not _RULES[kind]([v])]
+                # A wrong type is named before an empty string (which only a list of strings can hold).
+                mistyped = [i for i in bad if not (kind == _LIST and type(item[i]) is str)]
+                if mistyped:
+                    at, found = mistyped[0], _type_name(item[mistyped[0]])
+                    self.problem((*path, key, at), f"{what}: '{key}' pitää olla {wanted}; alkio {at + 1} on {found}")
                 else:
-                    self.problem((*path, key), f"{what}: '{key}' pitää olla {wanted}, nyt se on {_type_name(item)}")
-            elif kind == _STR and not item.strip():
+                    self.problem(
+                        (*path, key, bad[0]), f"{what}: '{key}' sisältää tyhjän alkion {bad[0] + 1} – poista se"
+                    )
+            elif kind == _STR and type(item) is str:
                 self.problem((*path, key), f"{what}: '{key}' on tyhjä – kirjoita arvo tai poista rivi")
-            elif kind == _LIST and not all(v.strip() for v in item):
-                bad = next(i for i, v in enumerate(item) if not v.strip())
-                self.problem((*path, key, bad), f"{what}: '{key}' sisältää tyhjän alkion {bad + 1} – poista se")
+            else:
+                self.problem((*path, key), f"{what}: '{key}' pitää olla {wanted}, nyt se on {_type_name(item)}")
         return value
 
     def ids(self, section: str) -> dict[str, Any]:
@@ -530,7 +535,9 @@ def _strings(value: Any) -> tuple[str, ...]:
 def _check_template(doc: _Doc, path: tuple, text: Any, allowed: frozenset[str], what: str) -> None:
     if not isinstance(text, str) or "$" not in text:
         return  # no placeholder: nothing to check (most subjects)
-    template = string.Template(text)
+    from string import Template  # only texts with a placeholder need it
+
+    template = Template(text)
     if not template.is_valid():
         doc.problem(path, f"{what}: virheellinen paikkamerkki – kirjoita ${{nimi}}; dollarimerkki kirjoitetaan $$")
         return
@@ -1028,7 +1035,7 @@ def load(flow_file: os.PathLike | str, contacts_file: os.PathLike | str) -> Flow
         outcomes=parts["outcomes"],
         contacts=contacts,
         say=parts["say"],
-        draft=parts["draft"],
+        draft_template=parts["draft"],
         fields=parts["fields"],
         content_hash=_content_hash(cdoc.raw, fdoc.raw),
         data_version=version,

@@ -1,6 +1,6 @@
 """Where the shipped data lives, and the cached way to load it.
 
-Kept apart from loader.py so that commands served from the compiled cache
+Kept apart from loader.py so that commands served from the data cache
 never import tomllib/tomli or the validator. Paths are plain strings here:
 pathlib costs ~5 ms to import (it pulls in urllib.parse and ipaddress),
 half the interpreter's own start-up.
@@ -39,8 +39,8 @@ def flow_id_of(path: str) -> str:
 
 
 def load_default(flow_id: str | None = None) -> Flow:
-    """The shipped flow (first, or by id), through the compiled cache."""
-    from .compiled import load_cached
+    """The shipped flow (first, or by id), through the data cache."""
+    from .data_cache import load_cached
 
     flows = default_flows()
     if not flows:

@@ -16,6 +16,7 @@ class Paths(Mapping):
     """Read-only mapping node id -> its path; `links` is node -> last step (None for the root)."""
 
     __slots__ = ("links",)
+    _fields = ("links",)  # what the data cache stores (data_cache.encode), as for the records
 
     def __init__(self, links: dict[str, Step | None]) -> None:
         self.links = links

@@ -11,8 +11,8 @@ anything for it to check.
 from __future__ import annotations
 
 import re
-from collections import namedtuple
 
+from .named_tuple import NamedTuple
 from .textsafe import ID_FIELDS, normalise_field
 
 # Candidate henkilötunnus in the reader's view (see _reader_view): DDMMYY,
@@ -80,10 +80,9 @@ def _reader_view(text: str) -> tuple[str, list[int]]:
     return "".join(view), where
 
 
-class PersonalCode(namedtuple("PersonalCode", ["start", "end"])):
+class PersonalCode(NamedTuple):
     """A valid henkilötunnus found in free text (span is for removal)."""
 
-    __slots__ = ()
     start: int
     end: int
 

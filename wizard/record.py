@@ -6,7 +6,6 @@ tree; the flow's content hash tells `replay` whether the tree has changed.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from pathlib import Path
 
 import tomli
@@ -15,6 +14,7 @@ from .engine import VIA_RECORD, VIA_VALUES, Answer, Session
 from .errors import InputError
 from .fields import FIELD_KEYS
 from .model import Flow
+from .named_tuple import NamedTuple
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 if TYPE_CHECKING:
@@ -50,8 +50,7 @@ def dumps(session: Session) -> str:
     return tomli_w.dumps(to_record(session))
 
 
-class Replayed(namedtuple("Replayed", ["session", "notices"])):
-    __slots__ = ()
+class Replayed(NamedTuple):
     session: Session
     notices: list[str]
 

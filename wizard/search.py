@@ -56,11 +56,11 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left
-from collections import namedtuple
 from itertools import pairwise
 
 from .gcpause import gc_paused
 from .model import Flow
+from .named_tuple import NamedTuple
 from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, analyse_words, query_terms, stem
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
@@ -87,14 +87,13 @@ PAIR = 0.9  # two adjacent words that make a compound of the data
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
 
-class Hit(namedtuple("Hit", ["outcome", "score", "matched"])):
-    __slots__ = ()
+class Hit(NamedTuple):
     outcome: str
     score: float
     matched: tuple[str, ...]  # index words that matched, as written in the data
 
 
-class SearchResult(namedtuple("SearchResult", ["hits", "ambiguous", "question", "candidates", "options"])):
+class SearchResult(NamedTuple):
     """What `find()` returns.
 
     hits        ranked Hits (at most `limit`)
@@ -106,7 +105,6 @@ class SearchResult(namedtuple("SearchResult", ["hits", "ambiguous", "question", 
     options     for each candidate, the option id of `question` that leads to it
     """
 
-    __slots__ = ()
     hits: list[Hit]
     ambiguous: bool
     question: str | None

@@ -1,4 +1,4 @@
-"""The search index for a flow, built (or read from the compiled cache) once per process."""
+"""The search index for a flow, built (or read from the data cache) once per process."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ if TYPE_CHECKING:
     from .model import Flow
     from .search import SearchIndex
 
-# Plain indexes read from the compiled cache, turned into SearchIndex on first
+# Plain indexes read from the data cache, turned into SearchIndex on first
 # use: commands that never search (outcomes, draft) do not import search.py.
 _plain: dict[str, tuple] = {}
 _built: dict[str, SearchIndex] = {}
