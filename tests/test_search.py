@@ -37,17 +37,19 @@ def test_scenarios_cover_every_address_and_channel(flow: Flow):
 
 def measure(index, scenarios: list[dict]) -> tuple[int, int, list[str]]:
     """top-1 and top-3 counts. An ambiguous answer counts as right only when the right outcome is
-    among the close hits whose question is offered instead of a guess."""
+    among the close hits whose question is offered instead of a guess. A scenario's optional `also`
+    lists sibling outcomes of the same address that are equally right."""
     top1 = top3 = 0
     misses = []
     for scenario in scenarios:
         result = find(index, scenario["query"], 3)
         hits = [h.outcome for h in result.hits]
         want = scenario["outcome"]
+        right = {want, *scenario.get("also", ())}
         if result.ambiguous:
-            right1 = right3 = want in result.candidates
+            right1 = right3 = not right.isdisjoint(result.candidates)
         else:
-            right1, right3 = hits[:1] == [want], want in hits
+            right1, right3 = hits[:1] != [] and hits[0] in right, not right.isdisjoint(hits)
         top1 += right1
         top3 += right3
         if not right1:
@@ -527,3 +529,30 @@ def test_what_a_general_outcome_stands_for_is_not_taken_back(index):
     """'Muu …' stands for all of its contact's topics: excluding one of them ('ei koske perumista')
     once took it back from the very outcome such a caller needs."""
     assert top(index, "muu toimeenpanoon liittyvä asia, ei koske perumista eikä siirtoa") == "toimeenpano_muu"
+
+
+# ---------------------------------------------------------------- the blind set's dev half
+
+BLIND_DEV = tomllib.loads((FIXTURES.parent / "search_blind_dev.toml").read_text(encoding="utf-8"))["scenario"]
+
+
+def test_also_lists_only_siblings_of_the_same_address(flow: Flow):
+    for scenario in BLIND_DEV + SPOKEN_DEV:
+        for other in scenario.get("also", ()):
+            assert flow.outcomes[other].contact == flow.outcomes[scenario["outcome"]].contact, scenario["query"]
+
+
+def test_blind_dev_phrasings(index, flow: Flow, capsys):
+    """The even half of a blind set written from the seed and the outcome list by someone who had not
+    seen the search code (the odd half is held out by the lead). Tuned on: misses printed. Main measured
+    86.4 / 90.9 (with `also` counted); the guard is the figure reached here."""
+    assert len(BLIND_DEV) >= 60 and {s["outcome"] for s in BLIND_DEV} <= set(flow.outcomes)
+    top1, top3, misses = measure(index, BLIND_DEV)
+    n = len(BLIND_DEV)
+    with capsys.disabled():
+        print(
+            f"\nblind dev: top-1 {top1}/{n} = {top1 / n:.1%}, top-3 {top3}/{n} = {top3 / n:.1%}",
+            f"unsure {unsure(index, BLIND_DEV)}/{n}",
+        )
+        print("\n".join(misses))
+    assert top1 >= 57 and top3 >= 60
