@@ -34,7 +34,8 @@ STOPWORDS = frozenset(
     sellanen tällainen tällanen tommonen tuollainen
     kelalle kelaan kelaa kela kelan kelalta kelassa teillä
     pitäisi pitää pitäis pitäs pitäiskö pitääkö pitääks täytyy tarttis tarvis tarviis
-    haluan haluaisin halutaan haluttais haluttaisiin haluisin haluun haluaa
+    haluan haluaisin halutaan haluttais haluttaisiin haluisin haluun haluaa haluis haluttas
+    itsensä itseään itsestään itselleen ollenkaan yhtään
     voi voiko voisin voisko voiks voisinks voitteko voisitteko
     miten mites mitä mikä missä mihin mistä kuka ketä keneen kehen kenelle milloin koska onko onks
     olisiko ollut tulee tuli saa saada saisko saako
