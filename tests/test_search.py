@@ -556,3 +556,44 @@ def test_blind_dev_phrasings(index, flow: Flow, capsys):
         )
         print("\n".join(misses))
     assert top1 >= 57 and top3 >= 60
+
+
+# ------------------------------------------- words the data lacks: spoken or typed forms, consonant gradation
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written_form"),
+    [
+        ("rahotusta", "rahoitusta"),  # the i of -oi- dropped in speech
+        ("itäsen", "itäisen"),
+        ("vapaamuotonen", "vapaamuotoinen"),
+        ("sairastu", "sairastui"),  # spoken past tense
+        ("järjestään", "järjestämään"),  # spoken -maan infinitive
+        ("tyoikasille", "työikäisille"),  # typed without ä/ö, and the dropped i
+    ],
+)
+def test_a_spoken_or_typed_form_offers_its_written_word(spoken, written_form):
+    from wizard.textnorm import variants
+
+    assert written_form in variants(spoken)
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome"),
+    [
+        ("itäsen piirin terapiasopimus päättyy", "terapia_itainen"),  # once a question between all five districts
+        ("tulkaus tilataan ens viikolle", "tulkkaus_tilaaminen"),  # tulkaus ~ tulkkaus: a lost double letter
+        ("AKVA mitarit on sekasin", "akva_mittarit"),
+    ],
+)
+def test_a_word_the_data_lacks_reaches_the_word_it_stands_for(index, query, outcome):
+    result = find(index, query, 3)
+    assert not result.ambiguous and result.hits[0].outcome == outcome
+
+
+def test_one_consonant_grade_apart():
+    from wizard.search import _graded
+
+    assert "tulkkaus" in _graded("tulkaus") and "mittar" in _graded("mitar")
+    assert "kengä" in _graded("kenkä") or "kenga" in _graded("kenka")
+    assert _graded("tila") == []  # short stems match only whole words

@@ -61,7 +61,7 @@ from itertools import pairwise
 
 from .gcpause import gc_paused
 from .model import Flow
-from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, analyse_words, query_terms, stem
+from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, analyse_words, fold, query_terms, stem, variants
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
 MAX_QUERY_WORDS = 40
@@ -84,6 +84,7 @@ FAMILY_OF_EXACT = 0.85  # a relative of a word the data has exactly matches less
 RUN_ON = 4  # a caller's word the data lacks relates to a data word it starts with only if it runs on this much
 PHRASE = 0.5  # a keyword phrase said as one adds this on top of its words (which count at W_PHRASE)
 PAIR = 0.9  # two adjacent words that make a compound of the data
+GRADED = 0.9  # a word the data lacks, one consonant grade from a data word (tulkaus ~ tulkkaus)
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
 
@@ -475,6 +476,42 @@ def _family(index: SearchIndex, stem_: str) -> dict[str, float]:
     return found
 
 
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+_GRADES = (
+    ("kk", "k"),
+    ("pp", "p"),
+    ("tt", "t"),
+    ("nk", "ng"),
+    ("mp", "mm"),
+    ("lt", "ll"),
+    ("nt", "nn"),
+    ("rt", "rr"),
+    ("t", "d"),
+)
+
+
+def _graded(stem_: str) -> list[str]:
+    """The stem with one consonant doubled or undoubled, or one strong grade swapped for its weak grade
+    or back (kk/k, pp/p, tt/t, nk/ng, mp/mm, lt/ll, nt/nn, rt/rr, t/d): Finnish consonant gradation and
+    a caller's lost or added double letter. Only stems of >= 5 letters; the first two letters stay."""
+    if len(stem_) <= SHORT:
+        return []
+    out = []
+    for k in range(2, len(stem_)):
+        ch = stem_[k]
+        if ch not in _CONSONANTS:
+            continue
+        if stem_[k - 1] == ch:
+            out.append(stem_[:k] + stem_[k + 1 :])  # mittar -> mitar
+        elif k + 1 >= len(stem_) or stem_[k + 1] != ch:
+            out.append(stem_[:k] + ch + stem_[k:])  # mitar -> mittar
+        for strong, weak in _GRADES:
+            for a, b in ((strong, weak), (weak, strong)):
+                if stem_.startswith(a, k - len(a) + 1) and k - len(a) + 1 >= 2:
+                    out.append(stem_[: k - len(a) + 1] + b + stem_[k + 1 :])
+    return list(dict.fromkeys(out))
+
+
 def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str, float]]:
     """Index stems that a query word may stand for, with match quality.
 
@@ -505,6 +542,9 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
             offer(term, 0.7)
     if exact:  # a word the data has is not taken apart: toimipiste is no "toimi"
         return list(found.items())
+    for term in _graded(stem_):  # consonant gradation or a lost double: mitarit ~ mittarit, tulkaus ~ tulkkaus
+        if term in postings:
+            offer(term, GRADED)
     # Compound head inside the query word: julkisivuremontti ~ remontti. The part
     # before it must be a word (>= 3 letters); what follows is inflection, so the
     # tail is stemmed as a word of its own.
@@ -529,6 +569,16 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
     return list(found.items())
 
 
+def _respelled(index: SearchIndex, stem_: str, surface: str) -> tuple[str, str]:
+    """A word the data lacks, as the written word it is likely spoken or typed for (rahotusta ~ rahoitusta,
+    sairastu ~ sairastui, tyoikasille ~ työikäisille): the first variant whose stem the data has."""
+    for form in variants(surface):
+        found = stem(form)
+        if found in index.postings and len(found) > SHORT:
+            return found, fold(form)
+    return stem_, surface
+
+
 def _score(
     index: SearchIndex, query: str, limit: int, prune: bool = True
 ) -> tuple[list[tuple[int, float]], dict[int, list[str]]]:
@@ -542,6 +592,8 @@ def _score(
     pending: list[tuple[list[tuple[str, float]], int]] = []
     seen: set[tuple[str, int]] = set()
     for stem_, surface, kind in query_terms_:
+        if stem_ not in postings and kind != JOINED and len(surface) >= 5:
+            stem_, surface = _respelled(index, stem_, surface)
         if (stem_, kind) in seen or len(stem_) < 2:
             continue
         seen.add((stem_, kind))

@@ -167,6 +167,37 @@ def written(word: str) -> str:
     return word
 
 
+_VOWELS = "aeiouyäö"
+_RESTORE = str.maketrans({"a": "ä", "o": "ö"})
+
+
+@cache
+def variants(word: str) -> tuple[str, ...]:
+    """Written forms a caller's word may stand for, most likely first, for a word whose stem the data
+    lacks (search tries them in order and keeps the first whose stem the data has). Speech drops an i
+    after a vowel (rahotus, itäsen, vapaamuotonen, myöhästy, sairastu), an m of the -maan infinitive
+    (järjestään, tuottaan, tekeen), and typing drops ä and ö (tyoikasille)."""
+    out: list[str] = []
+
+    def add(form: str) -> None:
+        if form != word and form not in out:
+            out.append(form)
+
+    for base in (word, word.translate(_RESTORE)) if any(v in word for v in "ao") else (word,):
+        add(base)
+        if len(base) >= 5:
+            # the i of -oi-/-ai-/-äi- before t or s: rahotus ~ rahoitus, itäsen ~ itäisen, tarkottaa ~ tarkoittaa
+            add(re.sub(r"([aoäöuy])(?=(?:tt?|s|n)[aeiouyäö])", r"\1i", base, count=1))
+            if base.endswith(("nen", "set", "sen")) and base[-4] in "aouäöy":
+                add(base[:-3] + "i" + base[-3:])
+            if base[-1] in "uy" and base[-2] not in _VOWELS:  # past tense: sairastu ~ sairastui
+                add(base + "i")
+            if re.search(r"[^aeiouyäö](?:aa|ää|ee)n$", base):  # -maan infinitive: järjestään ~ järjestämään
+                back = any(v in base for v in "aou")
+                add(base[:-2] + "m" + (base[-3:] if base[-3] != "e" else "aan" if back else "ään"))
+    return tuple(out)
+
+
 def _split(group: str) -> list[str]:
     """A hyphenated compound gives its parts and the joined word ("y-tunnuksen": tunnuksen, ytunnuksen)."""
     if "-" not in group:
