@@ -597,3 +597,17 @@ def test_one_consonant_grade_apart():
     assert "tulkkaus" in _graded("tulkaus") and "mittar" in _graded("mitar")
     assert "kengä" in _graded("kenkä") or "kenga" in _graded("kenka")
     assert _graded("tila") == []  # short stems match only whole words
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome"),
+    [
+        ("yritys myydään toiselle, palvelumme on rekisteröity kelaan", "rekisteri_liiketoiminta"),
+        ("uusi fysioterapeutti tulossa töihin, ollaan rekisteröity tuottaja", "rekisteri_henkilosto"),
+    ],
+)
+def test_registered_said_as_a_participle_names_the_registration_branch(index, query, outcome):
+    """'rekisteröity' stems as the data's 'rekisteröityä' (to register), not as 'rekisteröitynyt', the word
+    that names the registration branch; a close relative of a branch word names the branch too."""
+    result = find(index, query, 3)
+    assert not result.ambiguous and result.hits[0].outcome == outcome

@@ -84,6 +84,7 @@ FAMILY_OF_EXACT = 0.85  # a relative of a word the data has exactly matches less
 RUN_ON = 4  # a caller's word the data lacks relates to a data word it starts with only if it runs on this much
 PHRASE = 0.5  # a keyword phrase said as one adds this on top of its words (which count at W_PHRASE)
 PAIR = 0.9  # two adjacent words that make a compound of the data
+NAMES_BRANCH = 0.9  # a relative this close (before FAMILY_OF_EXACT) of a word that names a branch names it too
 GRADED = 0.9  # a word the data lacks, one consonant grade from a data word (tulkaus ~ tulkkaus)
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
@@ -586,14 +587,18 @@ def _score(
     postings, idf, norms = index.postings, index.idf, index.norms
     saturation = K1 + 1.0
     failure_reported = any(kind == FAILED for _, _, kind in query_terms_)
+    branches = index.branches
 
     # Each distinct query word: its candidate stems and an upper bound of what it can add.
     plan: list[tuple[float, list[tuple[str, float]], int]] = []
     pending: list[tuple[list[tuple[str, float]], int]] = []
     seen: set[tuple[str, int]] = set()
+    relatives_of_exact: list[str] = []  # words the data has, whose close relatives may name a branch
     for stem_, surface, kind in query_terms_:
         if stem_ not in postings and kind != JOINED and len(surface) >= 5:
             stem_, surface = _respelled(index, stem_, surface)
+        if kind == PLAIN and stem_ in postings and len(stem_) > SHORT and branches:
+            relatives_of_exact.append(stem_)
         if (stem_, kind) in seen or len(stem_) < 2:
             continue
         seen.add((stem_, kind))
@@ -713,10 +718,13 @@ def _score(
     for i, value in penalties.items():
         scores[i] -= value
     # A word that names a branch decides its question: the other options' outcomes step back.
-    branches = index.branches
     named = {
         branches[t] for _, cands, kind in plan if kind != EXCLUDED for t, q in cands if q >= 0.85 and t in branches
     }
+    # A word the data has names the branch of its close relative too: "rekisteröity (tuottaja)" stems as the
+    # data's "rekisteröityä" but means "rekisteröitynyt" (both are the registration branch).
+    for stem_ in relatives_of_exact:
+        named.update(branches[t] for t, q in _family(index, stem_).items() if q >= NAMES_BRANCH and t in branches)
     for prefix in named:
         depth = len(prefix) - 1
         for i in scores:
