@@ -611,3 +611,14 @@ def test_registered_said_as_a_participle_names_the_registration_branch(index, qu
     that names the registration branch; a close relative of a branch word names the branch too."""
     result = find(index, query, 3)
     assert not result.ambiguous and result.hits[0].outcome == outcome
+
+
+def test_what_a_negated_modal_says_cannot_be_done_is_a_failure_of_that_matter(index):
+    """'ei pystytä järjestämään' (cannot be arranged) is the data's 'ei järjestetä' (a cancellation), not only
+    the 'ei pysty' of a schedule change that failed in Extranet."""
+    from wizard.textnorm import UNABLE, query_terms
+
+    assert ("jarjestam", "jarjestamaan", UNABLE) in query_terms("kurssia ei pystytä järjestämään")
+    assert top(index, "meiän kevään kurssia ei pystytä järjestään ollenkaan") == "toimeenpano_peruminen"
+    assert top(index, "kurssin aikataulua ei pysty muuttamaan extranetissä") == "toimeenpano_siirtaminen"
+    assert top(index, "tulkki ei saapunut paikalle") == "tulkkaus_ongelmat"  # "saapunut" is no modal "saa"

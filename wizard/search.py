@@ -61,7 +61,7 @@ from itertools import pairwise
 
 from .gcpause import gc_paused
 from .model import Flow
-from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, analyse_words, fold, query_terms, stem, variants
+from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, UNABLE, analyse_words, fold, query_terms, stem, variants
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
 MAX_QUERY_WORDS = 40
@@ -586,7 +586,7 @@ def _score(
     query_terms_ = query_terms(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
     postings, idf, norms = index.postings, index.idf, index.norms
     saturation = K1 + 1.0
-    failure_reported = any(kind == FAILED for _, _, kind in query_terms_)
+    failure_reported = any(kind in (FAILED, UNABLE) for _, _, kind in query_terms_)
     branches = index.branches
 
     # Each distinct query word: its candidate stems and an upper bound of what it can add.
@@ -610,6 +610,8 @@ def _score(
             cands = _candidates(index, stem_, surface)
             if kind == EXCLUDED and NEG + stem_ in postings:
                 cands.append((NEG + stem_, 1.0))
+            if kind == UNABLE:  # the matter, and the data's own failure of it ("ei järjestetä")
+                cands += index.negated(stem_)
             if stem_ not in postings and (modifier := _modifier(index, surface)):
                 pending.append((modifier, kind))
         # One word's forms share one rarity: the rarest spelling of a family ("kuntoutuspsykoterapiaan",

@@ -99,6 +99,11 @@ _SPOKEN_PREFIXES = (("ilmot", "ilmoit"),)  # ilmottaa, ilmotus, ilmottautuminen
 # failure ("ei onnistu", "ei anna", "ei toimi") and is kept as a marked word.
 _NEGATIONS = frozenset("ei eikä en emme ette eivät ettei etten".split())
 _EXCLUDING = frozenset("koske koskee liity liittyy kuulu kuuluu tarkoita oo ole ollut oli".split())
+# Verbs whose negation says that the infinitive after them failed: ei pysty/voi/saa/ehdi/onnistu X.
+_MODALS = frozenset(
+    "pysty pystytä pystytty pystyny pystynyt voi voida voitu saa saada saatu ehdi ehditä ehditty onnistu onnistuta"
+    " onnistuttu kannata jaksa".split()
+)
 _SCOPE_END = frozenset(". , ; : ! ? mutta mut vaan vaa".split())
 _STOPS = STOPWORDS | frozenset(".,;:!?")
 
@@ -113,6 +118,7 @@ _PARTICIPLE = re.compile(r"(?:nut|nyt|lut|lyt|rut|ryt|sut|syt|nu|ny|llu|lly|rru|
 
 # Token kinds in a query.
 PLAIN, FAILED, EXCLUDED, JOINED = 0, 1, 2, 3  # JOINED: a hyphenated compound written as one word
+UNABLE = 4  # what a negated modal says cannot be done: "ei pystytä järjestämään" (the word, and its failure)
 NEG = "!"  # prefix of a negated (failure) stem: "ei onnistu" -> "!onnistu"
 
 
@@ -252,8 +258,13 @@ def _tokens(text: str) -> list[tuple[str, int]]:
                         k += 1
                     else:
                         excluding = True
-                elif verb not in STOPWORDS:
-                    out.append((verb, FAILED))
+                else:
+                    if verb not in STOPWORDS:
+                        out.append((verb, FAILED))
+                    # "ei pystytä järjestämään", "ei voi siirtää": what cannot be done failed too
+                    if verb in _MODALS and k < len(raw) and raw[k] not in _STOPS:
+                        out.append((written(raw[k]), UNABLE))
+                        k += 1
             continue
         if token in STOPWORDS or _dropped(word):
             continue
