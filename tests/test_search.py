@@ -348,9 +348,9 @@ SPOKEN_DEV = tomllib.loads((FIXTURES.parent / "search_spoken_dev.toml").read_tex
 def test_spoken_dev_phrasings(index, capsys):
     """The spoken-style set search is tuned on (issue 16): misses printed, guarded against regressions.
 
-    The goal (95 / 99) is not met here: the set grew by 36 harder phrasings written for the follow-up and
-    by the 10 held-out misses moved into it (see the README). Measured 92.2 / 97.4; the guard allows one
-    phrasing less."""
+    The goal (95 / 99) is not met at top-1 here: the set grew by 36 harder phrasings written for the
+    follow-up and by the 10 held-out misses moved into it (see the README). Measured 92.2 / 97.4 before the
+    blind-set work, 94.0 / 99.1 (109 and 115 of 116) after it; the guard allows one phrasing less."""
     top1, top3, misses = measure(index, SPOKEN_DEV)
     n = len(SPOKEN_DEV)
     with capsys.disabled():
@@ -359,7 +359,7 @@ def test_spoken_dev_phrasings(index, capsys):
             f"unsure {unsure(index, SPOKEN_DEV)}/{n}",
         )
         print("\n".join(misses))
-    assert top1 / n >= 0.91 and top3 / n >= 0.96
+    assert top1 >= 108 and top3 >= 114
 
 
 async def test_browser_search_offers_the_separating_question_first(flow: Flow):
@@ -545,7 +545,7 @@ def test_also_lists_only_siblings_of_the_same_address(flow: Flow):
 def test_blind_dev_phrasings(index, flow: Flow, capsys):
     """The even half of a blind set written from the seed and the outcome list by someone who had not
     seen the search code (the odd half is held out by the lead). Tuned on: misses printed. Main measured
-    86.4 / 90.9 (with `also` counted); the guard is the figure reached here."""
+    86.4 / 90.9 (57 and 60 of 66, with `also` counted); the guard is the figure reached here, 66 / 66."""
     assert len(BLIND_DEV) >= 60 and {s["outcome"] for s in BLIND_DEV} <= set(flow.outcomes)
     top1, top3, misses = measure(index, BLIND_DEV)
     n = len(BLIND_DEV)
@@ -555,7 +555,7 @@ def test_blind_dev_phrasings(index, flow: Flow, capsys):
             f"unsure {unsure(index, BLIND_DEV)}/{n}",
         )
         print("\n".join(misses))
-    assert top1 >= 57 and top3 >= 60
+    assert top1 >= 66 and top3 >= 66
 
 
 # ------------------------------------------- words the data lacks: spoken or typed forms, consonant gradation
