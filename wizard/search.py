@@ -19,6 +19,7 @@ the path least), normalised by how much text the outcome has. Match quality:
 * a relative of a word the data has exactly ...... x 0.85  rekisteröityä is not rekisteröityneen
 * query word is the head of an index compound ... 0.6   remontti ~ putkiremontti
 * compound modifier, counted beside the head .... 0.55  tulkkausfirma ~ tulkkaus + firma
+* one consonant grade away, or a lost double .... 0.9   tulkaus ~ tulkkaus, mitarit ~ mittarit
 * typo (Levenshtein similarity >= 0.8) .......... 0.45-0.5  remontii ~ remontti; only for
                                                           words of >= 7 letters, and only
                                                           towards rarer index words
@@ -26,9 +27,14 @@ the path least), normalised by how much text the outcome has. Match quality:
 * two adjacent words, one keyword phrase ........ +0.5  "vanha sopimus" said as one (a word of a
                                                           phrase alone weighs 1.5, a keyword 2.5)
 
+A word the data lacks is first tried as the written word it is spoken or typed for (rahotusta ~
+rahoitusta, sairastu ~ sairastui, tyoikasille ~ työikäisille; see textnorm.variants).
+
 A caller's negation is read (see textnorm): "ei koske X" subtracts what X
 would add (not from a general "Muu …" outcome that only stands for X),
-"ei onnistu" matches the data's own "ei onnistu". An outcome
+"ei onnistu" matches the data's own "ei onnistu", and what a negated modal
+says cannot be done ("ei pystytä järjestämään") reaches both the word and
+the data's own negation of it ("ei järjestetä"). An outcome
 whose title is conditional on a failure ("... kun muuttaminen ei onnistu
 Extranetissä") ranks below the step to try first unless the caller reports
 a failure.
@@ -36,7 +42,8 @@ a failure.
 Branches: a word that sits in most outcomes of one option's branch and in no
 outcome under the question's other options names that branch ("rekisteröitynyt"
 at "sopimuskausi vai rekisteröitymismenettely?"); a caller who says it has
-answered the question, so the other options' outcomes step back. An outcome
+answered the question, so the other options' outcomes step back. So does a close relative of
+such a word ("rekisteröity", which stems as the data's "rekisteröityä"). An outcome
 whose own title names its branch ("Rekisteröityneen palveluntuottajan …") is
 for callers in that branch: when the caller does not name it, it ranks below
 the peer in a sibling branch that the same words reach.
