@@ -37,17 +37,19 @@ def test_scenarios_cover_every_address_and_channel(flow: Flow):
 
 def measure(index, scenarios: list[dict]) -> tuple[int, int, list[str]]:
     """top-1 and top-3 counts. An ambiguous answer counts as right only when the right outcome is
-    among the close hits whose question is offered instead of a guess."""
+    among the close hits whose question is offered instead of a guess. A scenario's optional `also`
+    lists sibling outcomes of the same address that are equally right."""
     top1 = top3 = 0
     misses = []
     for scenario in scenarios:
         result = find(index, scenario["query"], 3)
         hits = [h.outcome for h in result.hits]
         want = scenario["outcome"]
+        right = {want, *scenario.get("also", ())}
         if result.ambiguous:
-            right1 = right3 = want in result.candidates
+            right1 = right3 = not right.isdisjoint(result.candidates)
         else:
-            right1, right3 = hits[:1] == [want], want in hits
+            right1, right3 = hits[:1] != [] and hits[0] in right, not right.isdisjoint(hits)
         top1 += right1
         top3 += right3
         if not right1:
@@ -346,9 +348,9 @@ SPOKEN_DEV = tomllib.loads((FIXTURES.parent / "search_spoken_dev.toml").read_tex
 def test_spoken_dev_phrasings(index, capsys):
     """The spoken-style set search is tuned on (issue 16): misses printed, guarded against regressions.
 
-    The goal (95 / 99) is not met here: the set grew by 36 harder phrasings written for the follow-up and
-    by the 10 held-out misses moved into it (see the README). Measured 92.2 / 97.4; the guard allows one
-    phrasing less."""
+    The goal (95 / 99) is not met at top-1 here: the set grew by 36 harder phrasings written for the
+    follow-up and by the 10 held-out misses moved into it (see the README). Measured 92.2 / 97.4 before the
+    blind-set work, 94.0 / 99.1 (109 and 115 of 116) after it; the guard allows one phrasing less."""
     top1, top3, misses = measure(index, SPOKEN_DEV)
     n = len(SPOKEN_DEV)
     with capsys.disabled():
@@ -357,7 +359,7 @@ def test_spoken_dev_phrasings(index, capsys):
             f"unsure {unsure(index, SPOKEN_DEV)}/{n}",
         )
         print("\n".join(misses))
-    assert top1 / n >= 0.91 and top3 / n >= 0.96
+    assert top1 >= 108 and top3 >= 114
 
 
 async def test_browser_search_offers_the_separating_question_first(flow: Flow):
@@ -527,3 +529,96 @@ def test_what_a_general_outcome_stands_for_is_not_taken_back(index):
     """'Muu …' stands for all of its contact's topics: excluding one of them ('ei koske perumista')
     once took it back from the very outcome such a caller needs."""
     assert top(index, "muu toimeenpanoon liittyvä asia, ei koske perumista eikä siirtoa") == "toimeenpano_muu"
+
+
+# ---------------------------------------------------------------- the blind set's dev half
+
+BLIND_DEV = tomllib.loads((FIXTURES.parent / "search_blind_dev.toml").read_text(encoding="utf-8"))["scenario"]
+
+
+def test_also_lists_only_siblings_of_the_same_address(flow: Flow):
+    for scenario in BLIND_DEV + SPOKEN_DEV:
+        for other in scenario.get("also", ()):
+            assert flow.outcomes[other].contact == flow.outcomes[scenario["outcome"]].contact, scenario["query"]
+
+
+def test_blind_dev_phrasings(index, flow: Flow, capsys):
+    """The even half of a blind set written from the seed and the outcome list by someone who had not
+    seen the search code (the odd half is held out by the lead). Tuned on: misses printed. Main measured
+    86.4 / 90.9 (57 and 60 of 66, with `also` counted); the guard is the figure reached here, 66 / 66."""
+    assert len(BLIND_DEV) >= 60 and {s["outcome"] for s in BLIND_DEV} <= set(flow.outcomes)
+    top1, top3, misses = measure(index, BLIND_DEV)
+    n = len(BLIND_DEV)
+    with capsys.disabled():
+        print(
+            f"\nblind dev: top-1 {top1}/{n} = {top1 / n:.1%}, top-3 {top3}/{n} = {top3 / n:.1%}",
+            f"unsure {unsure(index, BLIND_DEV)}/{n}",
+        )
+        print("\n".join(misses))
+    assert top1 >= 66 and top3 >= 66
+
+
+# ------------------------------------------- words the data lacks: spoken or typed forms, consonant gradation
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written_form"),
+    [
+        ("rahotusta", "rahoitusta"),  # the i of -oi- dropped in speech
+        ("itäsen", "itäisen"),
+        ("vapaamuotonen", "vapaamuotoinen"),
+        ("sairastu", "sairastui"),  # spoken past tense
+        ("järjestään", "järjestämään"),  # spoken -maan infinitive
+        ("tyoikasille", "työikäisille"),  # typed without ä/ö, and the dropped i
+    ],
+)
+def test_a_spoken_or_typed_form_offers_its_written_word(spoken, written_form):
+    from wizard.textnorm import variants
+
+    assert written_form in variants(spoken)
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome"),
+    [
+        ("itäsen piirin terapiasopimus päättyy", "terapia_itainen"),  # once a question between all five districts
+        ("tulkaus tilataan ens viikolle", "tulkkaus_tilaaminen"),  # tulkaus ~ tulkkaus: a lost double letter
+        ("AKVA mitarit on sekasin", "akva_mittarit"),
+    ],
+)
+def test_a_word_the_data_lacks_reaches_the_word_it_stands_for(index, query, outcome):
+    result = find(index, query, 3)
+    assert not result.ambiguous and result.hits[0].outcome == outcome
+
+
+def test_one_consonant_grade_apart():
+    from wizard.search import _graded
+
+    assert "tulkkaus" in _graded("tulkaus") and "mittar" in _graded("mitar")
+    assert "kengä" in _graded("kenkä") or "kenga" in _graded("kenka")
+    assert _graded("tila") == []  # short stems match only whole words
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome"),
+    [
+        ("yritys myydään toiselle, palvelumme on rekisteröity kelaan", "rekisteri_liiketoiminta"),
+        ("uusi fysioterapeutti tulossa töihin, ollaan rekisteröity tuottaja", "rekisteri_henkilosto"),
+    ],
+)
+def test_registered_said_as_a_participle_names_the_registration_branch(index, query, outcome):
+    """'rekisteröity' stems as the data's 'rekisteröityä' (to register), not as 'rekisteröitynyt', the word
+    that names the registration branch; a close relative of a branch word names the branch too."""
+    result = find(index, query, 3)
+    assert not result.ambiguous and result.hits[0].outcome == outcome
+
+
+def test_what_a_negated_modal_says_cannot_be_done_is_a_failure_of_that_matter(index):
+    """'ei pystytä järjestämään' (cannot be arranged) is the data's 'ei järjestetä' (a cancellation), not only
+    the 'ei pysty' of a schedule change that failed in Extranet."""
+    from wizard.textnorm import UNABLE, query_terms
+
+    assert ("jarjestam", "jarjestamaan", UNABLE) in query_terms("kurssia ei pystytä järjestämään")
+    assert top(index, "meiän kevään kurssia ei pystytä järjestään ollenkaan") == "toimeenpano_peruminen"
+    assert top(index, "kurssin aikataulua ei pysty muuttamaan extranetissä") == "toimeenpano_siirtaminen"
+    assert top(index, "tulkki ei saapunut paikalle") == "tulkkaus_ongelmat"  # "saapunut" is no modal "saa"

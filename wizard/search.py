@@ -19,6 +19,7 @@ the path least), normalised by how much text the outcome has. Match quality:
 * a relative of a word the data has exactly ...... x 0.85  rekisteröityä is not rekisteröityneen
 * query word is the head of an index compound ... 0.6   remontti ~ putkiremontti
 * compound modifier, counted beside the head .... 0.55  tulkkausfirma ~ tulkkaus + firma
+* one consonant grade away, or a lost double .... 0.9   tulkaus ~ tulkkaus, mitarit ~ mittarit
 * typo (Levenshtein similarity >= 0.8) .......... 0.45-0.5  remontii ~ remontti; only for
                                                           words of >= 7 letters, and only
                                                           towards rarer index words
@@ -26,9 +27,14 @@ the path least), normalised by how much text the outcome has. Match quality:
 * two adjacent words, one keyword phrase ........ +0.5  "vanha sopimus" said as one (a word of a
                                                           phrase alone weighs 1.5, a keyword 2.5)
 
+A word the data lacks is first tried as the written word it is spoken or typed for (rahotusta ~
+rahoitusta, sairastu ~ sairastui, tyoikasille ~ työikäisille; see textnorm.variants).
+
 A caller's negation is read (see textnorm): "ei koske X" subtracts what X
 would add (not from a general "Muu …" outcome that only stands for X),
-"ei onnistu" matches the data's own "ei onnistu". An outcome
+"ei onnistu" matches the data's own "ei onnistu", and what a negated modal
+says cannot be done ("ei pystytä järjestämään") reaches both the word and
+the data's own negation of it ("ei järjestetä"). An outcome
 whose title is conditional on a failure ("... kun muuttaminen ei onnistu
 Extranetissä") ranks below the step to try first unless the caller reports
 a failure.
@@ -36,7 +42,8 @@ a failure.
 Branches: a word that sits in most outcomes of one option's branch and in no
 outcome under the question's other options names that branch ("rekisteröitynyt"
 at "sopimuskausi vai rekisteröitymismenettely?"); a caller who says it has
-answered the question, so the other options' outcomes step back. An outcome
+answered the question, so the other options' outcomes step back. So does a close relative of
+such a word ("rekisteröity", which stems as the data's "rekisteröityä"). An outcome
 whose own title names its branch ("Rekisteröityneen palveluntuottajan …") is
 for callers in that branch: when the caller does not name it, it ranks below
 the peer in a sibling branch that the same words reach.
@@ -61,7 +68,7 @@ from itertools import pairwise
 from .gcpause import gc_paused
 from .model import Flow
 from .named_tuple import NamedTuple
-from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, analyse_words, query_terms, stem
+from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, UNABLE, analyse_words, fold, query_terms, stem, variants
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
 MAX_QUERY_WORDS = 40
@@ -84,6 +91,8 @@ FAMILY_OF_EXACT = 0.85  # a relative of a word the data has exactly matches less
 RUN_ON = 4  # a caller's word the data lacks relates to a data word it starts with only if it runs on this much
 PHRASE = 0.5  # a keyword phrase said as one adds this on top of its words (which count at W_PHRASE)
 PAIR = 0.9  # two adjacent words that make a compound of the data
+NAMES_BRANCH = 0.9  # a relative this close (before FAMILY_OF_EXACT) of a word that names a branch names it too
+GRADED = 0.9  # a word the data lacks, one consonant grade from a data word (tulkaus ~ tulkkaus)
 SHORT = 4  # stems this short match only as whole words, never by prefix, compound or typo
 
 
@@ -473,6 +482,42 @@ def _family(index: SearchIndex, stem_: str) -> dict[str, float]:
     return found
 
 
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+_GRADES = (
+    ("kk", "k"),
+    ("pp", "p"),
+    ("tt", "t"),
+    ("nk", "ng"),
+    ("mp", "mm"),
+    ("lt", "ll"),
+    ("nt", "nn"),
+    ("rt", "rr"),
+    ("t", "d"),
+)
+
+
+def _graded(stem_: str) -> list[str]:
+    """The stem with one consonant doubled or undoubled, or one strong grade swapped for its weak grade
+    or back (kk/k, pp/p, tt/t, nk/ng, mp/mm, lt/ll, nt/nn, rt/rr, t/d): Finnish consonant gradation and
+    a caller's lost or added double letter. Only stems of >= 5 letters; the first two letters stay."""
+    if len(stem_) <= SHORT:
+        return []
+    out = []
+    for k in range(2, len(stem_)):
+        ch = stem_[k]
+        if ch not in _CONSONANTS:
+            continue
+        if stem_[k - 1] == ch:
+            out.append(stem_[:k] + stem_[k + 1 :])  # mittar -> mitar
+        elif k + 1 >= len(stem_) or stem_[k + 1] != ch:
+            out.append(stem_[:k] + ch + stem_[k:])  # mitar -> mittar
+        for strong, weak in _GRADES:
+            for a, b in ((strong, weak), (weak, strong)):
+                if stem_.startswith(a, k - len(a) + 1) and k - len(a) + 1 >= 2:
+                    out.append(stem_[: k - len(a) + 1] + b + stem_[k + 1 :])
+    return list(dict.fromkeys(out))
+
+
 def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str, float]]:
     """Index stems that a query word may stand for, with match quality.
 
@@ -503,6 +548,9 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
             offer(term, 0.7)
     if exact:  # a word the data has is not taken apart: toimipiste is no "toimi"
         return list(found.items())
+    for term in _graded(stem_):  # consonant gradation or a lost double: mitarit ~ mittarit, tulkaus ~ tulkkaus
+        if term in postings:
+            offer(term, GRADED)
     # Compound head inside the query word: julkisivuremontti ~ remontti. The part
     # before it must be a word (>= 3 letters); what follows is inflection, so the
     # tail is stemmed as a word of its own.
@@ -527,19 +575,35 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
     return list(found.items())
 
 
+def _respelled(index: SearchIndex, stem_: str, surface: str) -> tuple[str, str]:
+    """A word the data lacks, as the written word it is likely spoken or typed for (rahotusta ~ rahoitusta,
+    sairastu ~ sairastui, tyoikasille ~ työikäisille): the first variant whose stem the data has."""
+    for form in variants(surface):
+        found = stem(form)
+        if found in index.postings and len(found) > SHORT:
+            return found, fold(form)
+    return stem_, surface
+
+
 def _score(
     index: SearchIndex, query: str, limit: int, prune: bool = True
 ) -> tuple[list[tuple[int, float]], dict[int, list[str]]]:
     query_terms_ = query_terms(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
     postings, idf, norms = index.postings, index.idf, index.norms
     saturation = K1 + 1.0
-    failure_reported = any(kind == FAILED for _, _, kind in query_terms_)
+    failure_reported = any(kind in (FAILED, UNABLE) for _, _, kind in query_terms_)
+    branches = index.branches
 
     # Each distinct query word: its candidate stems and an upper bound of what it can add.
     plan: list[tuple[float, list[tuple[str, float]], int]] = []
     pending: list[tuple[list[tuple[str, float]], int]] = []
     seen: set[tuple[str, int]] = set()
+    relatives_of_exact: list[str] = []  # words the data has, whose close relatives may name a branch
     for stem_, surface, kind in query_terms_:
+        if stem_ not in postings and kind != JOINED and len(surface) >= 5:
+            stem_, surface = _respelled(index, stem_, surface)
+        if kind == PLAIN and stem_ in postings and len(stem_) > SHORT and branches:
+            relatives_of_exact.append(stem_)
         if (stem_, kind) in seen or len(stem_) < 2:
             continue
         seen.add((stem_, kind))
@@ -551,6 +615,8 @@ def _score(
             cands = _candidates(index, stem_, surface)
             if kind == EXCLUDED and NEG + stem_ in postings:
                 cands.append((NEG + stem_, 1.0))
+            if kind == UNABLE:  # the matter, and the data's own failure of it ("ei järjestetä")
+                cands += index.negated(stem_)
             if stem_ not in postings and (modifier := _modifier(index, surface)):
                 pending.append((modifier, kind))
         # One word's forms share one rarity: the rarest spelling of a family ("kuntoutuspsykoterapiaan",
@@ -659,10 +725,13 @@ def _score(
     for i, value in penalties.items():
         scores[i] -= value
     # A word that names a branch decides its question: the other options' outcomes step back.
-    branches = index.branches
     named = {
         branches[t] for _, cands, kind in plan if kind != EXCLUDED for t, q in cands if q >= 0.85 and t in branches
     }
+    # A word the data has names the branch of its close relative too: "rekisteröity (tuottaja)" stems as the
+    # data's "rekisteröityä" but means "rekisteröitynyt" (both are the registration branch).
+    for stem_ in relatives_of_exact:
+        named.update(branches[t] for t, q in _family(index, stem_).items() if q >= NAMES_BRANCH and t in branches)
     for prefix in named:
         depth = len(prefix) - 1
         for i in scores:

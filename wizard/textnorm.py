@@ -34,7 +34,8 @@ STOPWORDS = frozenset(
     sellanen tällainen tällanen tommonen tuollainen
     kelalle kelaan kelaa kela kelan kelalta kelassa teillä
     pitäisi pitää pitäis pitäs pitäiskö pitääkö pitääks täytyy tarttis tarvis tarviis
-    haluan haluaisin halutaan haluttais haluttaisiin haluisin haluun haluaa
+    haluan haluaisin halutaan haluttais haluttaisiin haluisin haluun haluaa haluis haluttas
+    itsensä itseään itsestään itselleen ollenkaan yhtään
     voi voiko voisin voisko voiks voisinks voitteko voisitteko
     miten mites mitä mikä missä mihin mistä kuka ketä keneen kehen kenelle milloin koska onko onks
     olisiko ollut tulee tuli saa saada saisko saako
@@ -98,6 +99,11 @@ _SPOKEN_PREFIXES = (("ilmot", "ilmoit"),)  # ilmottaa, ilmotus, ilmottautuminen
 # failure ("ei onnistu", "ei anna", "ei toimi") and is kept as a marked word.
 _NEGATIONS = frozenset("ei eikä en emme ette eivät ettei etten".split())
 _EXCLUDING = frozenset("koske koskee liity liittyy kuulu kuuluu tarkoita oo ole ollut oli".split())
+# Verbs whose negation says that the infinitive after them failed: ei pysty/voi/saa/ehdi/onnistu X.
+_MODALS = frozenset(
+    "pysty pystytä pystytty pystyny pystynyt voi voida voitu saa saada saatu ehdi ehditä ehditty onnistu onnistuta"
+    " onnistuttu kannata jaksa".split()
+)
 _SCOPE_END = frozenset(". , ; : ! ? mutta mut vaan vaa".split())
 _STOPS = STOPWORDS | frozenset(".,;:!?")
 
@@ -112,6 +118,7 @@ _PARTICIPLE = re.compile(r"(?:nut|nyt|lut|lyt|rut|ryt|sut|syt|nu|ny|llu|lly|rru|
 
 # Token kinds in a query.
 PLAIN, FAILED, EXCLUDED, JOINED = 0, 1, 2, 3  # JOINED: a hyphenated compound written as one word
+UNABLE = 4  # what a negated modal says cannot be done: "ei pystytä järjestämään" (the word, and its failure)
 NEG = "!"  # prefix of a negated (failure) stem: "ei onnistu" -> "!onnistu"
 
 
@@ -164,6 +171,37 @@ def written(word: str) -> str:
     if len(word) >= 5 and re.search(r"(?:[aeiouyäö]n|ll|rr|ss)[uy]$", word):  # participle: tullu, onnistunu
         return word + "t"
     return word
+
+
+_VOWELS = "aeiouyäö"
+_RESTORE = str.maketrans({"a": "ä", "o": "ö"})
+
+
+@cache
+def variants(word: str) -> tuple[str, ...]:
+    """Written forms a caller's word may stand for, most likely first, for a word whose stem the data
+    lacks (search tries them in order and keeps the first whose stem the data has). Speech drops an i
+    after a vowel (rahotus, itäsen, vapaamuotonen, myöhästy, sairastu), an m of the -maan infinitive
+    (järjestään, tuottaan, tekeen), and typing drops ä and ö (tyoikasille)."""
+    out: list[str] = []
+
+    def add(form: str) -> None:
+        if form != word and form not in out:
+            out.append(form)
+
+    for base in (word, word.translate(_RESTORE)) if any(v in word for v in "ao") else (word,):
+        add(base)
+        if len(base) >= 5:
+            # the i of -oi-/-ai-/-äi- before t or s: rahotus ~ rahoitus, itäsen ~ itäisen, tarkottaa ~ tarkoittaa
+            add(re.sub(r"([aoäöuy])(?=(?:tt?|s|n)[aeiouyäö])", r"\1i", base, count=1))
+            if base.endswith(("nen", "set", "sen")) and base[-4] in "aouäöy":
+                add(base[:-3] + "i" + base[-3:])
+            if base[-1] in "uy" and base[-2] not in _VOWELS:  # past tense: sairastu ~ sairastui
+                add(base + "i")
+            if re.search(r"[^aeiouyäö](?:aa|ää|ee)n$", base):  # -maan infinitive: järjestään ~ järjestämään
+                back = any(v in base for v in "aou")
+                add(base[:-2] + "m" + (base[-3:] if base[-3] != "e" else "aan" if back else "ään"))
+    return tuple(out)
 
 
 def _split(group: str) -> list[str]:
@@ -220,8 +258,13 @@ def _tokens(text: str) -> list[tuple[str, int]]:
                         k += 1
                     else:
                         excluding = True
-                elif verb not in STOPWORDS:
-                    out.append((verb, FAILED))
+                else:
+                    if verb not in STOPWORDS:
+                        out.append((verb, FAILED))
+                    # "ei pystytä järjestämään", "ei voi siirtää": what cannot be done failed too
+                    if verb in _MODALS and k < len(raw) and raw[k] not in _STOPS:
+                        out.append((written(raw[k]), UNABLE))
+                        k += 1
             continue
         if token in STOPWORDS or _dropped(word):
             continue
