@@ -558,6 +558,26 @@ def test_blind_dev_phrasings(index, flow: Flow, capsys):
     assert top1 >= 66 and top3 >= 66
 
 
+BLIND_HOLDOUT = tomllib.loads((FIXTURES.parent / "search_blind_holdout.toml").read_text(encoding="utf-8"))["scenario"]
+
+
+def test_blind_held_out_phrasings(index, flow: Flow, capsys):
+    """The odd half of the blind set, kept out of the repository while the search was tuned on the even
+    half: the honest figure for callers no one tuned for. Reported, misses NOT printed (no one tunes on
+    them), guarded against regressions. On the main before issue 16's follow-ups: 81.8 / 92.4 % (54 and
+    61 of 66); after them: 84.8 / 93.9 % (56 and 62 of 66) — short of the issue's 95 / 99."""
+    assert len(BLIND_HOLDOUT) >= 60 and {s["outcome"] for s in BLIND_HOLDOUT} <= set(flow.outcomes)
+    assert not {s["query"] for s in BLIND_HOLDOUT} & {s["query"] for s in BLIND_DEV}
+    top1, top3, _ = measure(index, BLIND_HOLDOUT)
+    n = len(BLIND_HOLDOUT)
+    with capsys.disabled():
+        print(
+            f"\nblind held-out: top-1 {top1}/{n} = {top1 / n:.1%}, top-3 {top3}/{n} = {top3 / n:.1%}",
+            f"unsure {unsure(index, BLIND_HOLDOUT)}/{n}",
+        )
+    assert top1 >= 56 and top3 >= 62
+
+
 # ------------------------------------------- words the data lacks: spoken or typed forms, consonant gradation
 
 
