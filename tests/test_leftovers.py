@@ -35,11 +35,23 @@ from wizard.prompt_ui.app import run_wizard
 from wizard.prompt_ui.console import Console
 from wizard.prompt_ui.widgets import PromptIO, _build
 
-from .conftest import fixed_clock
-from .helpers import EXE
+from .helpers import EXE, fixed_clock
 
 OUTCOME = "sopimus_remontti"
 ENTER, DOWN = "\r", "\x1b[B"
+
+
+def save_in_wizard(flow: Flow, keys: str) -> str:
+    """The wizard's save prompt for a draft of OUTCOME, answered with `keys`; what it printed."""
+    from wizard.prompt_ui.app import Wizard
+
+    session = Session(flow, clock=fixed_clock)
+    session.jump_to(OUTCOME)
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        Wizard(session, PromptIO(pipe, DummyOutput()), Console(out, color=False)).write_file("x.eml", "l", "Luonnos")
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- 1. --record -
@@ -158,17 +170,8 @@ def test_output_into_a_missing_directory_is_refused_and_not_created(tmp_path: Pa
 
 def test_the_wizard_save_prompt_asks_again_for_a_missing_directory(flow: Flow, tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    session = Session(flow, clock=fixed_clock)
-    session.jump_to(OUTCOME)
-    from wizard.prompt_ui.app import Wizard
-
-    out = io.StringIO()
-    with create_pipe_input() as pipe:
-        pipe.send_text("\x15eiole/x.eml" + ENTER + "\x15x.eml" + ENTER)
-        wizard = Wizard(session, PromptIO(pipe, DummyOutput()), Console(out, color=False))
-        wizard.write_file("x.eml", "luonnos", "Luonnos")
-    assert "hakemistoa 'eiole' ei ole" in out.getvalue()
-    assert not (tmp_path / "eiole").exists() and (tmp_path / "x.eml").read_text() == "luonnos"
+    assert "hakemistoa 'eiole' ei ole" in save_in_wizard(flow, "\x15eiole/x.eml" + ENTER + "\x15x.eml" + ENTER)
+    assert not (tmp_path / "eiole").exists() and (tmp_path / "x.eml").read_text() == "l"
 
 
 # ---------------------------------------------------------------- 7. letter look-alikes
@@ -301,15 +304,7 @@ def test_audit_refuses_a_fifo_instead_of_hanging(tmp_path: Path):
 
 def test_the_save_prompts_never_write_a_file_named_dash(flow: Flow, tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    session = Session(flow, clock=fixed_clock)
-    session.jump_to(OUTCOME)
-    from wizard.prompt_ui.app import Wizard
-
-    out = io.StringIO()
-    with create_pipe_input() as pipe:
-        pipe.send_text("\x15-" + ENTER + "\x15x.eml" + ENTER)
-        Wizard(session, PromptIO(pipe, DummyOutput()), Console(out, color=False)).write_file("x.eml", "l", "Luonnos")
-    assert "vakiotuloste, ei tiedosto" in out.getvalue()
+    assert "vakiotuloste, ei tiedosto" in save_in_wizard(flow, "\x15-" + ENTER + "\x15x.eml" + ENTER)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.eml"]
 
 
