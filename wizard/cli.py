@@ -506,12 +506,15 @@ def cmd_wizard(args: argparse.Namespace) -> int:
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
-    from .gcpause import pause_startup
+    from .gcpause import end_startup, pause_startup
 
     pause_startup()  # until the first screen is drawn (MainScreen.on_mount), Textual's imports included
-    from .tui.app import run_browser
+    try:
+        from .tui.app import run_browser
 
-    return run_browser(args)
+        return run_browser(args)
+    finally:
+        end_startup()  # a browser that ended before its first screen (a crash, no terminal) pauses nothing
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
