@@ -434,6 +434,15 @@ def test_a_personal_code_kept_in_a_field_needs_a_yes_before_the_draft_is_saved(t
     assert not (tmp_path / "terapia_etelainen.eml").exists()
 
 
+def test_a_personal_code_kept_in_a_field_needs_a_yes_before_the_draft_is_printed():
+    keys = pick("1") + pick("Etel") + ENTER * 5 + "asiakas 131052-308T" + ENTER + pick("Ei") + ENTER  # kept
+    keys += pick("Tulosta luonnos") + ENTER  # Enter takes the default: No
+    code, out = drive(keys + QUIT)
+    assert code == 0
+    assert "kentässä on henkilötunnus: Kuvaus asiasta" in out and "Ei tehty" in out
+    assert "131052-308T" not in out.split("Ei tehty")[-1]  # nothing printed after the refusal
+
+
 def test_a_narrow_terminal_shortens_the_title_not_the_address():
     from wizard.prompt_ui.widgets import _fit
 

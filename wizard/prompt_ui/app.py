@@ -263,7 +263,8 @@ class Wizard:
 
     def draft_action(self, action: str) -> None:
         draft = self.session.draft()
-        if action in ("copy", "eml", "record", "mailto") and not self.personal_data_confirmed():
+        # Printing counts too: the terminal's scrollback and selection carry it on.
+        if action in ("copy", "eml", "record", "mailto", "print") and not self.personal_data_confirmed():
             return
         if action == "copy":
             from ..clipboard import copied_to
