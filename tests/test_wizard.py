@@ -375,6 +375,30 @@ def test_every_call_has_its_own_autosave_and_resume_lets_the_agent_pick(capsys):
     assert left["answers"]["muut_aihe"]["option"] == "sopimusmuutokset"
 
 
+def test_a_number_picks_the_call_it_numbers_though_every_row_has_digits():
+    """Every resume row holds digits (time, id): '2' must mean row 2, not 'rows containing a 2'."""
+    assert drive(pick("1") + pick("Keskinen") + CTRL_C)[0] == 130
+    assert drive(pick("Muut") + pick("sopimuskauden") + CTRL_C)[0] == 130
+    code, out = drive("2" + ENTER + SKIP_FIELDS + QUIT, resume=True)  # row 2: the older, district call
+    assert code == 0, out
+    assert "keskinenvp.terapiasopimukset@kela.fi" in out
+    [left] = saved_calls()
+    assert left["answers"]["muut_aihe"]["option"] == "sopimusmuutokset"
+
+
+def test_two_digits_pick_choice_ten_and_up():
+    from wizard.prompt_ui.widgets import _build
+
+    choices = [(f"vaihtoehto {chr(97 + i)}", i) for i in range(12)]
+    with create_pipe_input() as pipe:
+        pipe.send_text("12" + ENTER)
+        question = _build(PromptIO(pipe, DummyOutput()), "Valitse", choices, (), None, "(numero)")
+        assert question.unsafe_ask() == 11
+    with create_pipe_input() as pipe:
+        pipe.send_text("3" + ENTER)
+        assert _build(PromptIO(pipe, DummyOutput()), "Valitse", choices, (), None, "(numero)").unsafe_ask() == 2
+
+
 def test_resume_by_id_for_scripts(capsys):
     drive(pick("1") + pick("Pohjoinen") + CTRL_C)
     drive(pick("Muut") + CTRL_C)

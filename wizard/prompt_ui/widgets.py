@@ -119,6 +119,32 @@ def _finnish(question: questionary.Question) -> None:
 
         bindings.add(char, eager=True)(handler)  # type: ignore[attr-defined]
 
+    # A number picks the choice it numbers. questionary would filter on the digit instead,
+    # matching it anywhere in a title: in the resume list every row has digits (time, id),
+    # so "2" kept the cursor on the first row. Two digits typed in a row make 10-99; once
+    # letters are being typed, digits join the filter as before.
+    typed = {"number": ""}
+
+    def number_of(candidate: str) -> int | None:
+        prefix = f"{candidate}."
+        return next((i for i, c in enumerate(control.choices) if str(c.title).startswith(prefix)), None)
+
+    for digit in "0123456789":
+
+        def by_number(event, digit: str = digit) -> None:
+            if control.search_filter is not None:
+                control.add_search_character(digit)  # type: ignore[arg-type]
+                return
+            for candidate in (typed["number"] + digit, digit):
+                index = number_of(candidate)
+                if index is not None:
+                    typed["number"] = candidate
+                    control.pointed_at = index
+                    return
+            typed["number"] = ""
+
+        bindings.add(digit, eager=True)(by_number)  # type: ignore[attr-defined]
+
     # Registered after questionary's own Enter binding, so this one wins.
     @bindings.add(Keys.ControlM, eager=True)  # type: ignore[attr-defined]
     def enter(event) -> None:
