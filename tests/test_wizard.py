@@ -399,6 +399,21 @@ def test_two_digits_pick_choice_ten_and_up():
         assert _build(PromptIO(pipe, DummyOutput()), "Valitse", choices, (), None, "(numero)").unsafe_ask() == 2
 
 
+def test_the_resume_list_tells_time_as_the_drafts_date_does(monkeypatch):
+    """No $TZ: Helsinki, as the .eml Date header (a server's UTC put a 06:12 call at 04:12)."""
+    from datetime import UTC, datetime
+
+    drive(pick("1") + pick("Keskinen") + CTRL_C)
+    [entry] = autosave.pending()
+    at = datetime(2026, 11, 29, 4, 12, tzinfo=UTC).timestamp()
+    os.utime(entry.path, (at, at))
+    monkeypatch.delenv("TZ", raising=False)
+    [entry] = autosave.pending()
+    assert entry.label(None, datetime(2026, 11, 29, 5, 0, tzinfo=UTC)).startswith("tänään 06:12")
+    monkeypatch.setenv("TZ", "UTC")
+    assert entry.label(None, datetime(2026, 11, 29, 5, 0, tzinfo=UTC)).startswith("tänään 04:12")
+
+
 def test_resume_by_id_for_scripts(capsys):
     drive(pick("1") + pick("Pohjoinen") + CTRL_C)
     drive(pick("Muut") + CTRL_C)

@@ -129,7 +129,7 @@ def _posix_tz(name: str) -> bool:
 def local_zone():
     """The zone a draft's Date is written in, as a tzinfo for a named zone ($TZ when it names a
     known one, else Europe/Helsinki: the tool's users are in Finland; a server's UTC would date
-    a morning call to the night before). A POSIX TZ string has no name: see _in_local_zone."""
+    a morning call to the night before). A POSIX TZ string has no name: see in_local_zone."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     name = _zone_name()
@@ -149,7 +149,7 @@ def _zone_name() -> str:
     return name if name and ".." not in name and "\x00" not in name else ""
 
 
-def _in_local_zone(when: datetime) -> datetime:
+def in_local_zone(when: datetime) -> datetime:
     """`when` in the process's local time as Python's time module reads $TZ: a zone in the
     tz database (`Europe/Helsinki`, `EST5EDT`, `Japan`, a zone file's path) or a POSIX TZ
     string (`CET-1CEST,M3.5.0,M10.5.0/3`); anything else, or no $TZ, is Europe/Helsinki.
@@ -196,7 +196,7 @@ def _rfc5322_date(iso: str) -> str:
 
     when = datetime.fromisoformat(iso)
     if when.utcoffset() is not None:
-        when = _in_local_zone(when)
+        when = in_local_zone(when)
     offset = when.utcoffset()
     if offset is None:
         zone = "-0000"

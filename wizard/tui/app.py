@@ -94,9 +94,9 @@ class KelaApp(App[int]):
         self._close_messages_no_wait()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # Textual's defaults are in English (Keys, Quit, Screenshot, Theme).
+        # Textual's defaults are in English (Keys, Quit, Screenshot, Theme). No theme command:
+        # Textual's theme picker (its prompt and the themes' names) is English too.
         yield SystemCommand("Ohje", "Näppäimet ja mitä ne tekevät", self.action_help)
-        yield SystemCommand("Teema", "Vaihda värimaailma", self.action_change_theme)
         yield SystemCommand("Lopeta", "Lopeta puhelu ja ohjelma", self.action_quit)
 
     def action_command_palette(self) -> None:
