@@ -13,7 +13,20 @@ from wizard.engine import Session
 from wizard.model import Flow
 from wizard.search import build_index, find, search
 
-from .helpers import DOWN, ENTER, FIXTURES, QUIT, SKIP_FIELDS, drive, fixed_clock, make_app, pick, run, seed_outcomes
+from .helpers import (
+    CTRL_C,
+    DOWN,
+    ENTER,
+    FIXTURES,
+    QUIT,
+    SKIP_FIELDS,
+    drive,
+    fixed_clock,
+    make_app,
+    pick,
+    run,
+    seed_outcomes,
+)
 
 ADDRESS_OUTCOMES, OTHER_CHANNELS = seed_outcomes()
 
@@ -329,6 +342,32 @@ def test_wizard_free_text_asks_the_separating_question_when_unsure():
     assert "Epävarma" in out
     assert "kuntoutuspsykoterapeuttien_patevyydet@kela.fi" in out
     assert "Polku: Kuntoutuspsykoterapia › Pätevöityminen" in out  # the path shown on screen
+
+
+def test_wizard_marks_the_close_hits_options_and_starts_the_cursor_on_one(index, flow: Flow, monkeypatch):
+    """An unsure search's question shows which options lead to the close hits (◆, with the hit named
+    under the list) and Enter alone takes the first of them, not option 1."""
+    from wizard.prompt_ui import app as wizard_app
+
+    shown: list[list] = []
+    original = wizard_app.select
+
+    def recording(io, message, choices, *args, **kw):
+        shown.append(list(choices))
+        return original(io, message, choices, *args, **kw)
+
+    monkeypatch.setattr(wizard_app, "select", recording)
+    query = "tota meiän kylpyosasto remontoidaan"
+    result = find(index, query, 5)
+    assert result.ambiguous and result.question == "muut_aihe"
+    options = flow.questions[result.question].options
+    first = next(o for o in options if o.id in result.options)
+    assert first != options[0]  # option 1 would be wrong here
+    _, out = drive(pick("Hae vapaalla") + query + ENTER + ENTER + CTRL_C)
+    assert "Epävarma haku" in out
+    marked = [c for c in shown[-2] if c[0].startswith("◆ ")]  # the list before the next question's
+    assert {c[1][1] for c in marked} == set(result.options) and all(c[2].startswith("Hakuosuma:") for c in marked)
+    assert f"› {first.label}" in out.split("Epävarma haku")[-1]  # Enter alone answered with it
 
 
 def test_wizard_free_text_with_a_clear_hit_still_jumps_to_it():

@@ -59,6 +59,8 @@ class Wizard:
         self._shown: tuple | None = None  # what the outcome card last showed
         # The last option picked at each question: Back puts the cursor there.
         self._picked: dict[str, str] = {a.node: a.option for a in session.path}
+        # An unsure search's question -> {option id: the close hit it leads to}, marked once.
+        self._suggested: dict[str, dict[str, str]] = {}
         self.save_error: str | None = None  # the last failed autosave, shown once until it works again
 
     # ------------------------------------------------------------ main loop
@@ -95,13 +97,26 @@ class Wizard:
         self.breadcrumb()
         if question.help:
             self.out.line(question.help, "dim")
-        choices = [(o.label, ("choose", o.id), o.hint) for o in question.options]
+        suggested = self._suggested.pop(question.id, {})
+        if suggested:  # printed here, next to the list, so it is on screen with it at 60x20
+            self.out.line(
+                "Epävarma haku: ◆-merkityt vaihtoehdot johtavat osumiin eri osoitteisiin. Kysy soittajalta:", "warn"
+            )
+        choices = []
+        for o in question.options:
+            if o.id in suggested:  # the mark first: a long label is shortened at its end
+                hint = f"Hakuosuma: {self.flow.outcomes[suggested[o.id]].title}"
+                choices.append((f"◆ {o.label}", ("choose", o.id), f"{hint}. {o.hint}" if o.hint else hint))
+            else:
+                choices.append((o.label, ("choose", o.id), o.hint))
         extras: list[tuple[str, Any]] = []
         if self.session.path:
             extras.append((f"← {BACK}", ("back",)))
         extras += [(f"↺ {RESTART}", ("restart",)), (f"⌕ {SEARCH}", ("search",))]
         previous = self.session.answers.get(question.id)
         picked = previous.option if previous else self._picked.get(question.id)
+        if picked is None and suggested:  # the cursor starts on the first close hit, not option 1
+            picked = next(o.id for o in question.options if o.id in suggested)
         default = ("choose", picked) if picked else None
         action = select(self.io, question.text, choices, extras, default=default)
         if action[0] == "choose":
@@ -125,7 +140,10 @@ class Wizard:
             return
         if result.question is not None:  # unsure: ask the tree's question instead of guessing
             if result.ambiguous:
-                self.out.line("Epävarma: osumat johtavat eri osoitteisiin. Kysy soittajalta:", "warn")
+                options: dict[str, str] = {}
+                for option, candidate in zip(result.options, result.candidates, strict=True):
+                    options.setdefault(option, candidate)
+                self._suggested[result.question] = options
             else:
                 self.out.line("Ei selvää osumaa: aloitetaan ylimmästä kysymyksestä.", "warn")
             self.session.jump_to(result.question)
