@@ -86,8 +86,8 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
         _require_regular(path)
         make_dir(path.parent)
         _private(path)
-        conn = sqlite3.connect(path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+        _use_wal(conn)
         migrate(conn)
         _private(path)
         return conn
@@ -99,6 +99,30 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
         if conn is not None:
             conn.close()
         raise CallLogError(f"{path}: puhelulokia ei voi käyttää: {reason(exc)}.") from None
+
+
+BUSY_TIMEOUT = 30.0  # seconds a process waits for another's write lock
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting for other processes as every other statement does. SQLite does
+    not call the busy handler for this switch: while another process held the write lock of a
+    brand-new log (several `serve` tabs or windows ending calls at once), it failed at once
+    with "database is locked" and that call went unlogged."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def _require_regular(path: Path) -> None:
