@@ -77,15 +77,14 @@ def test_from_an_unknown_node_suggests_the_right_one(capsys):
     assert "tarkoititko 'tulkkaus_kuka'?" in capsys.readouterr().err
 
 
+def _graph_svg(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`graph --format svg` in a subprocess with `env` (PATH decides which `dot`, if any, it finds)."""
+    argv = [sys.executable, "-m", "wizard", "graph", "--format", "svg"]
+    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+
+
 def test_svg_without_graphviz_says_what_to_do(tmp_path: Path):
-    env = {**os.environ, "PATH": str(tmp_path), "KELA_OHJAUS_HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "wizard", "graph", "--format", "svg"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    result = _graph_svg({**os.environ, "PATH": str(tmp_path), "KELA_OHJAUS_HOME": str(tmp_path)})
     assert result.returncode == 1
     assert "Graphviz" in result.stderr and "--format dot" in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
@@ -107,14 +106,7 @@ def _fake_dot(folder: Path, script: str) -> dict[str, str]:
 
 
 def test_a_failing_graphviz_with_no_words_still_gets_a_reason(tmp_path: Path):
-    env = _fake_dot(tmp_path / "fake", "echo garbage; exit 3")
-    result = subprocess.run(
-        [sys.executable, "-m", "wizard", "graph", "--format", "svg"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    result = _graph_svg(_fake_dot(tmp_path / "fake", "echo garbage; exit 3"))
     assert result.returncode == 1 and "koodiin 3" in result.stderr and "Traceback" not in result.stderr
 
 

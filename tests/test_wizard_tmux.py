@@ -64,6 +64,15 @@ def answer(term: Tmux, text: str) -> None:
     term.type(text, enter=True)
 
 
+def to_western_district_fields(term: Tmux) -> None:
+    """From the first question to the first field of the western district's therapy outcome."""
+    term.wait_for("Mitä yhteydenottosi koskee?")
+    answer(term, "1")
+    term.wait_for("Minkä Kelan vakuutuspiirin")
+    answer(term, "Länt")
+    term.wait_for("Palveluntuottajan nimi")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_filter_matching_nothing_does_not_advance(tmp_path: Path, size):
     with wizard(tmp_path, size) as term:
@@ -125,11 +134,7 @@ def test_start_again_asks_the_description_again(tmp_path: Path, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_ctrl_c_mid_fields_then_resume_asks_the_next_field(tmp_path: Path, size):
     with wizard(tmp_path, size) as term:
-        term.wait_for("Mitä yhteydenottosi koskee?")
-        answer(term, "1")
-        term.wait_for("Minkä Kelan vakuutuspiirin")
-        answer(term, "Länt")
-        term.wait_for("Palveluntuottajan nimi")
+        to_western_district_fields(term)
         answer(term, "Kuntoutus Oy")
         term.wait_for("Y-tunnus")
         answer(term, "0246246-0")
@@ -191,11 +196,7 @@ def test_two_wizards_one_killed_resume_restores_the_killed_one(tmp_path: Path, s
 @pytest.mark.parametrize("size", SIZES)
 def test_the_action_menu_keeps_the_address_and_what_to_say_in_view(tmp_path: Path, size):
     with wizard(tmp_path, size) as term:
-        term.wait_for("Mitä yhteydenottosi koskee?")
-        answer(term, "1")
-        term.wait_for("Minkä Kelan vakuutuspiirin")
-        answer(term, "Länt")
-        term.wait_for("Palveluntuottajan nimi")
+        to_western_district_fields(term)
         for _ in range(7):
             term.keys("Enter")
         screen = term.wait_for("Mitä tehdään?")
