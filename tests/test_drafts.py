@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.drafts import local_zone, origin, render_eml, render_json, render_mailto, render_text
+from wizard.drafts import origin, render_eml, render_json, render_mailto, render_text
 from wizard.engine import Session
+from wizard.localzone import local_zone
 from wizard.model import Flow
 
 from .helpers import fixed_clock, seed_outcomes

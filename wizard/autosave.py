@@ -280,7 +280,7 @@ class Pending:
 
     def label(self, flow: Flow | None, now: datetime, with_id: bool = True) -> str:
         """time · flow · outcome or question [· front end · call id]"""
-        from .drafts import in_local_zone  # the drafts' Date rule: the list and the .eml agree
+        from .localzone import in_local_zone  # the drafts' Date rule: the list and the .eml agree
 
         local, today = in_local_zone(self.saved), in_local_zone(now).date()
         when = f"{local:%d.%m. %H:%M}" if local.date() != today else f"tänään {local:%H:%M}"
