@@ -381,11 +381,10 @@ SPOKEN_DEV = tomllib.loads((FIXTURES.parent / "search_spoken_dev.toml").read_tex
 def test_spoken_dev_phrasings(index, capsys):
     """The spoken-style set search is tuned on (issue 16): misses printed, guarded against regressions.
 
-    The goal (95 / 99) is not met at top-1 here: the set grew by 36 harder phrasings written for the
-    follow-up and by the 10 held-out misses moved into it (see the README). Measured 92.2 / 97.4 before the
-    blind-set work, 94.0 / 99.1 (109 and 115 of 116) after it; the guard allows one phrasing less."""
+    Measured 92.2 / 97.4 before the blind-set work, 94.0 / 99.1 (109 and 115 of 116) after it, 95.7 / 100
+    (111 and 116) after the second blind set's tuning (the guard)."""
     top1, top3, _ = report(index, "spoken dev", SPOKEN_DEV, capsys, misses=True)
-    assert top1 >= 108 and top3 >= 114
+    assert top1 >= 111 and top3 >= 116
 
 
 async def test_browser_search_offers_the_separating_question_first(flow: Flow):
@@ -584,6 +583,35 @@ def test_blind_held_out_phrasings(index, flow: Flow, capsys):
     assert top1 >= 56 and top3 >= 62
 
 
+BLIND2_DEV = tomllib.loads((FIXTURES.parent / "search_blind2_dev.toml").read_text(encoding="utf-8"))["scenario"]
+BLIND2_HOLDOUT = tomllib.loads((FIXTURES.parent / "search_blind2_holdout.toml").read_text(encoding="utf-8"))["scenario"]
+
+
+def test_second_blind_dev_phrasings(index, flow: Flow, capsys):
+    """A second blind set (240 of 480 phrasings, four writers who saw the outcome list but no keyword
+    list and no code): tuned on, misses printed. Main at 51d1db1: 80.8 / 88.3 % (194 and 212 of 240);
+    the guard is the figure reached by the tuning (220 and 231)."""
+    assert len(BLIND2_DEV) >= 200 and {s["outcome"] for s in BLIND2_DEV} == set(flow.outcomes)
+    top1, top3, _ = report(index, "second blind dev", BLIND2_DEV, capsys, misses=True)
+    assert top1 >= 220 and top3 >= 231
+
+
+def test_second_blind_held_out_phrasings(index, flow: Flow, capsys):
+    """The other 240: never tuned on, misses NOT printed. Main at 51d1db1: 84.2 / 89.6 % (202 and 215 of
+    240); after the tuning on the dev part: 87.1 / 93.3 % (209 and 224) — short of issue 16's 95 / 99."""
+    assert len(BLIND2_HOLDOUT) >= 200 and {s["outcome"] for s in BLIND2_HOLDOUT} == set(flow.outcomes)
+    assert not {s["query"] for s in BLIND2_HOLDOUT} & {s["query"] for s in BLIND2_DEV + BLIND_DEV + SPOKEN_DEV}
+    top1, top3, _ = report(index, "second blind held-out", BLIND2_HOLDOUT, capsys, misses=False)
+    assert top1 >= 209 and top3 >= 224
+
+
+def test_every_second_blind_also_names_a_sibling_of_the_same_address(flow: Flow):
+    for scenario in BLIND2_DEV + BLIND2_HOLDOUT:
+        assert scenario["outcome"] in flow.outcomes, scenario["query"]
+        for other in scenario.get("also", ()):
+            assert flow.outcomes[other].contact == flow.outcomes[scenario["outcome"]].contact, scenario["query"]
+
+
 # ------------------------------------------- words the data lacks: spoken or typed forms, consonant gradation
 
 
@@ -648,3 +676,71 @@ def test_what_a_negated_modal_says_cannot_be_done_is_a_failure_of_that_matter(in
     assert top(index, "meiän kevään kurssia ei pystytä järjestään ollenkaan") == "toimeenpano_peruminen"
     assert top(index, "kurssin aikataulua ei pysty muuttamaan extranetissä") == "toimeenpano_siirtaminen"
     assert top(index, "tulkki ei saapunut paikalle") == "tulkkaus_ongelmat"  # "saapunut" is no modal "saa"
+
+
+# ---------------------------------------------------------------- the second blind set (five writers' styles)
+
+
+@pytest.mark.parametrize(
+    ("query", "excluded"),
+    [
+        ("psykoterapeutti kysyy asiakkaan jatkohakemuksesta, ei pätevyysasia", "patevyysasia"),  # "ei X" + noun
+        ("ei pätevyysasia vaan asiakkaan päätös", "patevyysasia"),  # "ei X vaan Y"
+        ("ei siis peruta, kohderyhmä muuttuu", "peruta"),  # "ei siis X": a clarification
+        ("kysymys koskee yhtä asiakasta, ei siis mikään yleinen juttu", "yleinen"),  # "ei mikään X"
+    ],
+)
+def test_what_a_caller_says_the_matter_is_not_is_excluded(query, excluded):
+    from wizard.textnorm import EXCLUDED, query_terms
+
+    assert (excluded, EXCLUDED) in [(surface, kind) for _, surface, kind in query_terms(query)]
+
+
+def test_a_hedge_is_no_exclusion():
+    """'en oo ihan varma miten …' once excluded everything after it up to the full stop ("ei oo X")."""
+    from wizard.textnorm import EXCLUDED, query_terms
+
+    terms = query_terms("mää en oo ihan varma missä vaiheessa tiedot pitää toimittaa Kelaan")
+    assert all(kind != EXCLUDED for _, _, kind in terms)
+    assert "toimittaa" in [surface for _, surface, _ in terms]
+
+
+def test_an_adverb_between_the_negation_and_its_verb_is_skipped():
+    """'ei oo vielä tullu' is a failure of 'tullu', as 'ei oo tullu' is."""
+    from wizard.textnorm import FAILED, query_terms
+
+    assert ("tullut", FAILED) in [(surface, kind) for _, surface, kind in query_terms("tulkki ei oo vielä tullu")]
+
+
+def test_dialect_pronouns_and_hedges_carry_no_routing_meaning():
+    from wizard.textnorm import query_terms
+
+    assert query_terms("mie ja myö tehhään ni keltä mä kysyn, en tiedä, en oo varma") == []
+
+
+def test_a_savo_j_for_d_is_read_as_the_written_word(index):
+    """'remontoijaan' (remontoidaan) once matched nothing and a long story went to the therapies."""
+    from wizard.textnorm import variants
+
+    assert variants("remontoijaan")[0] == "remontoidaan"
+    assert top(index, "meiän kuntoutuslaitoksella remontoijaan allasosasto") in {"sopimus_remontti", "rekisteri_tilat"}
+
+
+def test_notifying_names_no_branch(index):
+    """Every caller says 'ilmoittaa'; the therapies' keyword 'ilmoitus' once made it decide the first
+    question, so a renovation story was sent to the five therapy districts."""
+    query = "kuntoutuslaitoksella remontoidaan allasosasto, tehdään Kelan sopimuksella kursseja, pitääkö ilmoittaa"
+    result = find(index, query, 3)
+    assert not result.hits[0].outcome.startswith("terapia_")
+    assert "ilmoit" not in index.branches and "ilmoitus" not in index.branches
+
+
+def test_words_naming_two_options_of_one_question_cancel_there(index):
+    """'vaativan … fysioterapian' names the therapies, 'palvelukuvaus' the service descriptions: a caller
+    asking how the therapies' service description reads was sent to the five districts."""
+    query = (
+        "vaativan lääkinnällisen kuntoutuksen fysioterapiaa, saako terapian antaa etänä palvelukuvauksen mukaan,"
+        " ei oo sopimusmuutos vaan tulkintakysymys"
+    )
+    result = find(index, query, 3)
+    assert "palvelukuvaus_terapiat" in ([*result.candidates] if result.ambiguous else [result.hits[0].outcome])

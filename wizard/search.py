@@ -68,7 +68,20 @@ from itertools import pairwise
 from .gcpause import gc_paused
 from .model import Flow
 from .named_tuple import NamedTuple
-from .textnorm import EXCLUDED, FAILED, JOINED, NEG, PLAIN, UNABLE, analyse_words, fold, query_terms, stem, variants
+from .textnorm import (
+    EXCLUDED,
+    FAILED,
+    JOINED,
+    NEG,
+    NEUTRAL,
+    PLAIN,
+    UNABLE,
+    analyse_words,
+    fold,
+    query_terms,
+    stem,
+    variants,
+)
 
 MAX_QUERY_CHARS = 500  # longer input is cut: callers' sentences are short
 MAX_QUERY_WORDS = 40
@@ -423,7 +436,7 @@ def _branches(
 
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     for term, posting in postings.items():
-        if len(posting) < 2 or len(term) <= SHORT or term.startswith(NEG) or " " in term:
+        if len(posting) < 2 or len(term) <= SHORT or term.startswith(NEG) or " " in term or term in NEUTRAL:
             continue
         ranks = list(map(rank.__getitem__, posting))
         first, last = paths[by_rank[min(ranks)]], paths[by_rank[max(ranks)]]
@@ -443,12 +456,18 @@ def _common_prefix(a: str | tuple, b: str | tuple) -> int:
 
 def _modifier(index: SearchIndex, surface: str) -> list[tuple[str, float]]:
     """The data's word that a query compound starts with: tulkkausfirma ~ tulkkaus (fysioterapiayritys ~
-    fysioterapia). It counts beside the head, as a word of its own but weaker: the head decides."""
+    fysioterapia). It counts beside the head, as a word of its own but weaker: the head decides, unless
+    the head is the commoner word of the two (henkilöstömuutos: "muutos" is in many outcomes' titles,
+    "henkilöstö" says which one), when the modifier counts as much as a head would."""
     for end in range(len(surface) - 4, SHORT, -1):  # the longest piece first; the head keeps >= 4 letters
         piece = surface[:end]
         for term in (piece, stem(piece)):
             if len(term) > SHORT and (found := _family(index, term)):
-                return [(t, 0.55 * q) for t, q in found.items()]
+                head = stem(surface[end:])
+                rarity = index.idf.get(head)
+                common_head = rarity is not None and rarity < min(index.rarity(t) for t in found)
+                weight = 0.8 if common_head else 0.55
+                return [(t, weight * q) for t, q in found.items()]
     return []
 
 
@@ -529,6 +548,8 @@ def _candidates(index: SearchIndex, stem_: str, surface: str) -> list[tuple[str,
     postings = index.postings
 
     def offer(term: str, quality: float, word: str = surface) -> None:
+        if term in NEUTRAL:  # "mihin ilmoitetaan" is said whatever the matter; "ilmoittaminen" still counts
+            return
         if len(term) <= SHORT:
             term = index.short_match(term, word)  # type: ignore[assignment]
         if term is not None and quality > found.get(term, 0.0):
@@ -734,6 +755,13 @@ def _score(
         named.update(branches[t] for t, q in _family(index, stem_).items() if q >= NAMES_BRANCH and t in branches)
     for prefix in named:
         depth = len(prefix) - 1
+        # Words that name different options of this question (or of a branch under another option of
+        # it) contradict each other there: "vaativan … fysioterapian palvelukuvaus" names both the
+        # therapies and the service descriptions. Neither side steps back at this question.
+        if any(
+            len(other) > depth and other[:depth] == prefix[:depth] and other[depth] != prefix[depth] for other in named
+        ):
+            continue
         for i in scores:
             path = index.paths[i]
             if len(path) > depth and path[:depth] == prefix[:depth] and path[depth] != prefix[depth]:

@@ -43,9 +43,23 @@ STOPWORDS = frozenset(
     mennä menee meni menossa mee mene menis tehdä tehdään tehty tehtiin teen tee tekee tehään
     hei moi moikka terve päivää huomenta kiitos kiitti öö ööö ää äää hmm niin just kyllä
     tarpeeks tarpeeksi koko ens ensi vaan vaa ku mut et
-    liittyvä liittyvää liittyen koskien koskeva koskevaa kysymys kysymyksiä kysyä kysyisin kysyttävää
+    liittyvä liittyvää liittyen koskien koskeva koskevaa koskee kysymys kysymyksiä kysyä kysyisin kysyttävää
+    kysymyksen kysymykseen kysymykset kysymystä kysymyksiin kysy kysyn kysyy kysyi kysyin kysytty kysyttiin
+    mie sie myö hyö mää sää mulla multa mulle sulla sulle sua sun meiltä teiltä
+    hänelle hänellä häneltä häntä hänet heille heillä heidän heitä sille sillä siltä siihen niille niillä
+    tälle tällä tältä tähän tätä noille noilla näille näillä näitä noita keltä kelle keneltä kenen ketkä
+    yks yksi kaks kaksi pari pariin paria muutama muutamia tilalle
+    ni nii tehä tehhään tehty teki tekee pittää pittääkö pitäskö pitäiskö pitääks pittäis
+    sanoo sano sanoi sanonut kertoo kerto kertoi tiedä tiiä tiijä tiedetä tietää ymmärrä ymmärrän ymmärretä
+    mietin miettii mietitään luulen luulisin kuulin kuullut kuulla ajattelin varma varmaa varmoja selvää
     """.split()
 )
+
+
+# Words every caller says whatever the matter ("mihin ilmoitetaan"): the data's own "ilmoitus" is no
+# match for them and names no branch of the tree (stems; see search._candidates and _branches). Longer
+# words built on them still count: "tulkkausajankohtien ilmoittaminen", "ilmoittautuneet".
+NEUTRAL = frozenset("ilmoit ilmoitus ilmoituks".split())
 
 
 # When something happens is no routing word in callers' speech ("ens viikolla", "kuukauden", "keväällä",
@@ -68,7 +82,8 @@ _TIME_WORDS = frozenset(
         viikko:,a,ja viiko:n,lla,ssa,ksi,t,ista,ille
         kuukausi:,a,in,en kuukau:den,tta,dessa,deksi,det kuu:ssa,n,ksi,lla
         vuosi:,a,in,en vuo:den,tta,nna,dessa,deksi,det vuodenvaihde vuodenvaihtee:ssa,seen,n
-        kevat kevaa:lla,n,seen,ksi kesa:,lla,na,ksi,an syksy:,lla,n,ksi,yn talvi talve:lla,n,ksi
+        kevat kevaa:lla,n,seen,ksi,na kesa:,lla,na,ksi,an syksy:,lla,n,ksi,yn,na talvi talve:lla,n,ksi,na
+        kuukaute:en viikko:on vuote:en vuode:lta
         aamu:,lla,sta,n ilta illa:lla huomenna ylihuomenna tanaan eilen heti pian joskus
         maanantai:,na,hin,sta,ksi tiistai:,na,hin,sta,ksi keskiviikko:,na,on,sta,ksi
         torstai:,na,hin,sta,ksi perjantai:,na,hin,sta,ksi lauantai:,na,hin,sta,ksi sunnuntai:,na,hin,sta,ksi
@@ -91,6 +106,7 @@ SPOKEN = {
     "uuen": "uuden",
     "toisii": "toisiin",
     "mitää": "mitään",
+    "rekisteröidytty": "rekisteröitynyt",  # "me ollaan rekisteröidytty": a registered provider
 }
 _SPOKEN_PREFIXES = (("ilmot", "ilmoit"),)  # ilmottaa, ilmotus, ilmottautuminen
 
@@ -105,6 +121,19 @@ _MODALS = frozenset(
     " onnistuttu kannata jaksa".split()
 )
 _SCOPE_END = frozenset(". , ; : ! ? mutta mut vaan vaa".split())
+_CONTRAST = frozenset("vaan vaa".split())  # "ei X vaan Y": X is what the matter is not
+# Adverbs between a negation and what it negates ("ei siis", "ei oo vielä", "en oo ihan"): skipped.
+_NEGATION_FILLERS = frozenset(
+    "siis vielä ihan kyllä yhtään enää edes ollenkaan kuitenkaan oikein kai varmaan me mä mää mie hän se ne".split()
+)
+# "ei haluta perua": what the caller does not want to do is not the matter
+_UNWILLING = frozenset("halua haluta haluttu aio aiota".split())
+# "ei mikään X", "ei mitään X": X is excluded, as after "ei koske".
+_NOTHING = frozenset("mikään mitään mitkään kukaan ketään".split())
+# "en oo varma", "ei oo selvää": a hedge, not an exclusion of what follows.
+_HEDGES = frozenset("varma varmaa varmoja selvä selvää selvillä tietoinen perillä".split())
+# "ei pätevyysasia": a negated matter noun says what the matter is not
+_MATTER_NOUNS = ("asia", "asiaa", "juttu", "juttua", "kysymys", "homma", "hommaa")
 _STOPS = STOPWORDS | frozenset(".,;:!?")
 
 
@@ -196,6 +225,8 @@ def variants(word: str) -> tuple[str, ...]:
             add(re.sub(r"([aoäöuy])(?=(?:tt?|s|n)[aeiouyäö])", r"\1i", base, count=1))
             if base.endswith(("nen", "set", "sen")) and base[-4] in "aouäöy":
                 add(base[:-3] + "i" + base[-3:])
+            # a d spoken as j between vowels (savo, tampere): remontoijaan ~ remontoidaan
+            add(re.sub(r"([aeiouyäö])ij([aeiouyäö])", r"\1id\2", base, count=1))
             if base[-1] in "uy" and base[-2] not in _VOWELS:  # past tense: sairastu ~ sairastui
                 add(base + "i")
             if re.search(r"[^aeiouyäö](?:aa|ää|ee)n$", base):  # -maan infinitive: järjestään ~ järjestämään
@@ -248,19 +279,38 @@ def _tokens(text: str) -> list[tuple[str, int]]:
             if token == "eikä" and excluding:
                 continue
             excluding = False
+            clarifying = False  # "ei siis X": what follows says what the matter is not
+            while k < len(raw) and raw[k] in _NEGATION_FILLERS:
+                clarifying = clarifying or raw[k] == "siis"
+                k += 1
             if k < len(raw) and raw[k] not in _SCOPE_END:
                 verb = written(raw[k])
                 k += 1
                 if verb in _EXCLUDING:
+                    while k < len(raw) and raw[k] in _NEGATION_FILLERS:
+                        k += 1
                     after = written(raw[k]) if k < len(raw) else ""
-                    if _PARTICIPLE.search(after) and after not in STOPWORDS:  # ei oo tullu: a failure
+                    if after in _HEDGES:  # en oo varma: nothing is excluded
+                        k += 1
+                    elif _PARTICIPLE.search(after) and after not in STOPWORDS:  # ei oo tullu: a failure
                         out.append((after, FAILED))
                         k += 1
                     else:
                         excluding = True
+                elif verb in _NOTHING:
+                    excluding = True
                 else:
+                    if verb in _UNWILLING:  # "ei haluta perua": nothing failed, and what follows is not the matter
+                        if k < len(raw) and raw[k] not in _STOPS:
+                            out.append((written(raw[k]), EXCLUDED))
+                            k += 1
+                        continue
                     if verb not in STOPWORDS:
-                        out.append((verb, FAILED))
+                        # "ei pätevyysasia vaan …": what the matter is not, not a failure
+                        contrast = (
+                            clarifying or verb.endswith(_MATTER_NOUNS) or any(t in _CONTRAST for t in raw[k : k + 2])
+                        )
+                        out.append((verb, EXCLUDED if contrast else FAILED))
                     # "ei pystytä järjestämään", "ei voi siirtää": what cannot be done failed too
                     if verb in _MODALS and k < len(raw) and raw[k] not in _STOPS:
                         out.append((written(raw[k]), UNABLE))
