@@ -381,10 +381,10 @@ SPOKEN_DEV = tomllib.loads((FIXTURES.parent / "search_spoken_dev.toml").read_tex
 def test_spoken_dev_phrasings(index, capsys):
     """The spoken-style set search is tuned on (issue 16): misses printed, guarded against regressions.
 
-    Measured 92.2 / 97.4 before the blind-set work, 94.0 / 99.1 (109 and 115 of 116) after it, 95.7 / 100
-    (111 and 116) after the second blind set's tuning (the guard)."""
+    Measured 92.2 / 97.4 before the blind-set work, 94.0 / 99.1 (109 and 115 of 116) after it, 96.6 / 100
+    (112 and 116) after the second blind set's tuning (the guard)."""
     top1, top3, _ = report(index, "spoken dev", SPOKEN_DEV, capsys, misses=True)
-    assert top1 >= 111 and top3 >= 116
+    assert top1 >= 112 and top3 >= 116
 
 
 async def test_browser_search_offers_the_separating_question_first(flow: Flow):
@@ -588,21 +588,22 @@ BLIND2_HOLDOUT = tomllib.loads((FIXTURES.parent / "search_blind2_holdout.toml").
 
 
 def test_second_blind_dev_phrasings(index, flow: Flow, capsys):
-    """A second blind set (240 of 480 phrasings, four writers who saw the outcome list but no keyword
-    list and no code): tuned on, misses printed. Main at 51d1db1: 80.8 / 88.3 % (194 and 212 of 240);
-    the guard is the figure reached by the tuning (220 and 231)."""
-    assert len(BLIND2_DEV) >= 200 and {s["outcome"] for s in BLIND2_DEV} == set(flow.outcomes)
+    """A second blind set (360 of 720 phrasings, six writers who saw the outcome list but no keyword
+    list and no code): tuned on, misses printed. Main at 51d1db1: 79.2 / 86.4 % (285 and 311 of 360);
+    the guard is the figure reached by two rounds of tuning (327 and 349)."""
+    assert len(BLIND2_DEV) >= 300 and {s["outcome"] for s in BLIND2_DEV} == set(flow.outcomes)
     top1, top3, _ = report(index, "second blind dev", BLIND2_DEV, capsys, misses=True)
-    assert top1 >= 220 and top3 >= 231
+    assert top1 >= 327 and top3 >= 349
 
 
 def test_second_blind_held_out_phrasings(index, flow: Flow, capsys):
-    """The other 240: never tuned on, misses NOT printed. Main at 51d1db1: 84.2 / 89.6 % (202 and 215 of
-    240); after the tuning on the dev part: 87.1 / 93.3 % (209 and 224) — short of issue 16's 95 / 99."""
-    assert len(BLIND2_HOLDOUT) >= 200 and {s["outcome"] for s in BLIND2_HOLDOUT} == set(flow.outcomes)
+    """The other 360: never tuned on, misses NOT printed. Main at 51d1db1: 82.8 / 88.6 % (298 and 319 of
+    360); after two rounds of tuning on the dev part: 89.2 / 96.1 % (321 and 346) — short of issue 16's
+    95 / 99."""
+    assert len(BLIND2_HOLDOUT) >= 300 and {s["outcome"] for s in BLIND2_HOLDOUT} == set(flow.outcomes)
     assert not {s["query"] for s in BLIND2_HOLDOUT} & {s["query"] for s in BLIND2_DEV + BLIND_DEV + SPOKEN_DEV}
     top1, top3, _ = report(index, "second blind held-out", BLIND2_HOLDOUT, capsys, misses=False)
-    assert top1 >= 209 and top3 >= 224
+    assert top1 >= 321 and top3 >= 346
 
 
 def test_every_second_blind_also_names_a_sibling_of_the_same_address(flow: Flow):
@@ -744,3 +745,21 @@ def test_words_naming_two_options_of_one_question_cancel_there(index):
     )
     result = find(index, query, 3)
     assert "palvelukuvaus_terapiat" in ([*result.candidates] if result.ambiguous else [result.hits[0].outcome])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "remontoidaan allasosasto, tässä on Kelan sopimus, ei rekisteröinti",  # a negated branch name
+        "omistaja myy osakkeet, ei oo rekisteröitymisjuttu vaan kilpailutettu sopimus",  # "…juttu" is no participle
+    ],
+)
+def test_the_branch_a_caller_says_it_is_not_steps_back(index, query):
+    assert not top(index, query).startswith("rekisteri_")
+
+
+def test_ei_kyse_x_excludes_x():
+    from wizard.textnorm import EXCLUDED, query_terms
+
+    terms = query_terms("ei siis kysymys mittareista vaan siitä lähettämisestä")
+    assert ("mittareista", EXCLUDED) in [(surface, kind) for _, surface, kind in terms]

@@ -446,6 +446,19 @@ def _branches(
     return found
 
 
+def _branches_named(index: SearchIndex, stem_: str, surface: str) -> set[tuple[tuple[str, str], ...]]:
+    """The branches a word names: itself or a close relative ("rekisteröinti" ~ "rekisteröityminen"), or,
+    for a compound the data lacks, its first part ("rekisteröitymisjuttu")."""
+    found = {index.branches[t] for t, q in _family(index, stem_).items() if q >= 0.85 and t in index.branches}
+    if not found and stem_ not in index.postings:
+        for end in range(len(surface) - 4, SHORT, -1):
+            piece = stem(surface[:end])
+            found = {index.branches[t] for t, q in _family(index, piece).items() if q >= 0.85 and t in index.branches}
+            if found:
+                break
+    return found
+
+
 def _common_prefix(a: str | tuple, b: str | tuple) -> int:
     n = min(len(a), len(b))
     i = 0
@@ -620,9 +633,14 @@ def _score(
     pending: list[tuple[list[tuple[str, float]], int]] = []
     seen: set[tuple[str, int]] = set()
     relatives_of_exact: list[str] = []  # words the data has, whose close relatives may name a branch
+    denied: set[tuple[tuple[str, str], ...]] = set()  # branches the caller says the matter is not in
     for stem_, surface, kind in query_terms_:
         if stem_ not in postings and kind != JOINED and len(surface) >= 5:
             stem_, surface = _respelled(index, stem_, surface)
+        if kind == FAILED and not index.negated(stem_) and _branches_named(index, stem_, surface):
+            kind = EXCLUDED  # "ei rekisteröinti", "ei tulkkaus": a branch's name negated says which it is not
+        if kind == EXCLUDED:
+            denied |= _branches_named(index, stem_, surface)
         if kind == PLAIN and stem_ in postings and len(stem_) > SHORT and branches:
             relatives_of_exact.append(stem_)
         if (stem_, kind) in seen or len(stem_) < 2:
@@ -753,6 +771,11 @@ def _score(
     # data's "rekisteröityä" but means "rekisteröitynyt" (both are the registration branch).
     for stem_ in relatives_of_exact:
         named.update(branches[t] for t, q in _family(index, stem_).items() if q >= NAMES_BRANCH and t in branches)
+    # "ei rekisteröinti", "ei oo rekisteröitymisjuttu": the branch the caller says it is not steps back.
+    for prefix in denied - named:
+        for i in scores:
+            if index.paths[i][: len(prefix)] == prefix:
+                scores[i] *= OTHER_BRANCH
     for prefix in named:
         depth = len(prefix) - 1
         # Words that name different options of this question (or of a branch under another option of

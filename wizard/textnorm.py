@@ -48,7 +48,8 @@ STOPWORDS = frozenset(
     mie sie myö hyö mää sää mulla multa mulle sulla sulle sua sun meiltä teiltä
     hänelle hänellä häneltä häntä hänet heille heillä heidän heitä sille sillä siltä siihen niille niillä
     tälle tällä tältä tähän tätä noille noilla näille näillä näitä noita keltä kelle keneltä kenen ketkä
-    yks yksi kaks kaksi pari pariin paria muutama muutamia tilalle
+    yks yksi kaks kaksi pari pariin paria muutama muutamia tilalle kolme neljä viisi kuusi seitsemän kahdeksan
+    yhdeksän kymmenen yksitoista kakstoista kaksitoista kymmenkunta puolet
     ni nii tehä tehhään tehty teki tekee pittää pittääkö pitäskö pitäiskö pitääks pittäis
     sanoo sano sanoi sanonut kertoo kerto kertoi tiedä tiiä tiijä tiedetä tietää ymmärrä ymmärrän ymmärretä
     mietin miettii mietitään luulen luulisin kuulin kuullut kuulla ajattelin varma varmaa varmoja selvää
@@ -114,7 +115,7 @@ _SPOKEN_PREFIXES = (("ilmot", "ilmoit"),)  # ilmottaa, ilmotus, ilmottautuminen
 # liity X:ään", "ei oo X eikä Y"). Any other verb after a negation reports a
 # failure ("ei onnistu", "ei anna", "ei toimi") and is kept as a marked word.
 _NEGATIONS = frozenset("ei eikä en emme ette eivät ettei etten".split())
-_EXCLUDING = frozenset("koske koskee liity liittyy kuulu kuuluu tarkoita oo ole ollut oli".split())
+_EXCLUDING = frozenset("koske koskee liity liittyy kuulu kuuluu tarkoita oo ole olla ollut oli kyse kysymys".split())
 # Verbs whose negation says that the infinitive after them failed: ei pysty/voi/saa/ehdi/onnistu X.
 _MODALS = frozenset(
     "pysty pystytä pystytty pystyny pystynyt voi voida voitu saa saada saatu ehdi ehditä ehditty onnistu onnistuta"
@@ -292,7 +293,8 @@ def _tokens(text: str) -> list[tuple[str, int]]:
                     after = written(raw[k]) if k < len(raw) else ""
                     if after in _HEDGES:  # en oo varma: nothing is excluded
                         k += 1
-                    elif _PARTICIPLE.search(after) and after not in STOPWORDS:  # ei oo tullu: a failure
+                    elif _PARTICIPLE.search(after) and after not in STOPWORDS and not after.endswith(_MATTER_NOUNS):
+                        # ei oo tullu: a failure (but "ei oo rekisteröitymisjuttu" is a noun)
                         out.append((after, FAILED))
                         k += 1
                     else:
