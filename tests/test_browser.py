@@ -121,9 +121,10 @@ async def test_arrow_keys_walk_the_tree(flow: Flow):
 
 
 async def test_search_remontti_enter_lands_on_the_outcome(flow: Flow):
+    # ("putkiremontti": a bare "remontti" now asks first whether the provider is registered, see below)
     app = make_app(flow)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("slash", *"remontti")
+        await pilot.press("slash", *"putkiremontti")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
@@ -131,6 +132,21 @@ async def test_search_remontti_enter_lands_on_the_outcome(flow: Flow):
         assert [a.node for a in app.session.path] == ["aihe", "muut_aihe", "menettely", "sopimusmuutos_aihe"]
         assert "kuntoutus_sopimushallinta@kela.fi" in text_of(app, "draft")
         assert not app.screen.query_one("#search-bar").display  # the box closes
+
+
+async def test_a_bare_renovation_asks_contract_period_or_registration_first(flow: Flow):
+    """Issue 18: where the contract period's and the registration procedure's answers differ, ask first. A
+    bare "remontti" once opened the contract period's renovation without a word, so a registered
+    provider got the wrong address (a newcomer's report)."""
+    app = make_app(flow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"remontti")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.outcome is None
+        options = {option.id for option in flow.questions[app.session.current_id].options}
+        assert {"sopimusmuutokset", "rekisteroityminen"} <= options or app.session.current_id == "menettely"
 
 
 async def test_search_arrows_pick_another_hit_and_escape_leaves(flow: Flow):

@@ -362,7 +362,10 @@ def build_index(flow: Flow) -> SearchIndex:
             put(own, outcome.topic, W_TITLE)
         else:  # a general outcome stands for all of its contact's topics, which its siblings name better
             for topic in contact.topics:
-                put(own, topic, W_CONTACT)
+                # (not for one conditional on a failure: "… jos aikataulujen muuttaminen ei onnistu
+                # Extranetissä" belongs to the self-service step first and to its own sibling after)
+                if not any(s.startswith(NEG) for s, _ in words(topic)):
+                    put(own, topic, W_CONTACT)
         for keyword in outcome.keywords:
             pairs = [pair for pair in words(keyword) if pair[0][0] != NEG]  # "ei hakijoita" is one word
             if len(pairs) < 2:

@@ -107,7 +107,10 @@ SPOKEN = {
     "uuen": "uuden",
     "toisii": "toisiin",
     "mitää": "mitään",
-    "rekisteröidytty": "rekisteröitynyt",  # "me ollaan rekisteröidytty": a registered provider
+    # "me ollaan rekisteröidytty", "rekisteröity tuottaja": a registered provider (Snowball would stem
+    # "rekisteröity" as the infinitive "rekisteröityä", to register, which is what a newcomer asks about)
+    "rekisteröidytty": "rekisteröitynyt",
+    "rekisteröity": "rekisteröitynyt",
 }
 _SPOKEN_PREFIXES = (("ilmot", "ilmoit"),)  # ilmottaa, ilmotus, ilmottautuminen
 
