@@ -101,6 +101,12 @@ class Tmux:
             command.extend(["send-keys", "-t", self.name, *literal, key])
         subprocess.run(command, check=True)
 
+    def raw(self, data: bytes) -> None:
+        """Bytes as the terminal sends them, valid UTF-8 or not (a Latin-1 terminal's ä is 0xE4)."""
+        buffer = f"raw-{self.name}"
+        subprocess.run([self.tmux, "set-buffer", "-b", buffer, data], check=True)
+        subprocess.run([self.tmux, "paste-buffer", "-d", "-b", buffer, "-t", self.name], check=True)
+
     def wait_for(self, text: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

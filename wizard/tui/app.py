@@ -93,6 +93,16 @@ class KelaApp(App[int]):
         self.crash = self._exception
         self._close_messages_no_wait()
 
+    def panic(self, *renderables: Any) -> None:
+        # Textual's keyboard thread ends the app through here when reading the terminal
+        # fails (its traceback on the screen, exit 0, no report). Any crash ends the same
+        # way instead: the call kept, one line and a report from cli.main, exit 70.
+        if self._exception is None:
+            stacks = getattr(getattr(renderables[0] if renderables else None, "trace", None), "stacks", None)
+            kind = stacks[-1].exc_type if stacks else "panic"
+            self._exception = RuntimeError(f"Textual: {kind}")
+        self._fatal_error()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's defaults are in English (Keys, Quit, Screenshot, Theme). No theme command:
         # Textual's theme picker (its prompt and the themes' names) is English too.
@@ -142,6 +152,25 @@ class KelaApp(App[int]):
         self.saver.clear(self.session)
 
 
+def lenient_keyboard() -> None:
+    """Bytes from the terminal that are not UTF-8 are read as U+FFFD instead of ending the browser.
+
+    A terminal set to Latin-1 sends ä as 0xE4. Textual's Linux driver decodes the keyboard
+    with a strict UTF-8 decoder in its input thread, so one such byte raised there and the
+    browser ended with Textual's traceback. The driver takes its decoder from its module's
+    `getincrementaldecoder` (Textual is bounded in pyproject.toml; a real-terminal test in
+    tests/test_browser.py sends the byte).
+    """
+    from codecs import getincrementaldecoder
+    from functools import partial
+
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:  # no termios: not a Linux/macOS terminal
+        return
+    linux_driver.getincrementaldecoder = lambda encoding: partial(getincrementaldecoder(encoding), errors="replace")
+
+
 def run_browser(args: Any) -> int:
     from ..locate import load_default
     from ..web import web_driver_active
@@ -173,6 +202,7 @@ def run_browser(args: Any) -> int:
                 app.notify(notice, severity="warning", markup=False)
 
     app = KelaApp(session, on_finish=on_finish)
+    lenient_keyboard()
     try:
         result = app.run()
     except BaseException:
