@@ -914,3 +914,25 @@ async def test_a_failing_keyboard_thread_ends_like_any_crash_with_the_call_kept(
     assert not app._exit_renderables
     [saved] = (Path(os.environ["KELA_OHJAUS_HOME"]) / "state").glob("autosave-*.toml")
     assert 'outcome = "akva_mittarit"' in saved.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("opener", ["slash", "e", "ctrl+p"])
+async def test_pasted_control_characters_never_reach_the_terminal(flow: Flow, opener: str):
+    """A paste holding ESC, a C1 control or a bidi override (from an e-mail, a web page) went
+    into the search box, the fields form and the palette as it was, and each repaint wrote it to
+    the terminal raw: ESC started an escape sequence, U+202E reversed the line. Pasted text
+    follows the one control rule (textsafe) as typed and --field text does."""
+    from textual import events
+
+    app = make_app(flow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_outcome("akva_mittarit")
+        await settle(pilot, app)
+        await pilot.press(opener)
+        await settle(pilot, app)
+        field = app.focused
+        assert isinstance(field, Input)
+        app.post_message(events.Paste("Oy\x1b[2J \x9b31m\u202eAB\u2066C\x07"))
+        await settle(pilot, app)
+        assert field.value == "Oy[2J 31mABC"
+        assert "\x1b" not in field.render_line(0).text

@@ -59,6 +59,12 @@ class KelaApp(App[int]):
         self.saver = autosave.Saver("browse", self._autosave_changed)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste):
+            # Pasted text follows the one control rule, like typed and --field text:
+            # an Input repaints its value as it is, so ESC or U+202E reached the terminal raw.
+            from ..textsafe import strip_controls
+
+            event.text = strip_controls(event.text)
         # Keys and pastes wait until what the previous key started is finished,
         # so each reaches the widget that has focus at its place in the sequence.
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.key_gate.hold(event):
