@@ -936,3 +936,29 @@ async def test_pasted_control_characters_never_reach_the_terminal(flow: Flow, op
         await settle(pilot, app)
         assert field.value == "Oy[2J 31mABC"
         assert "\x1b" not in field.render_line(0).text
+
+
+@needs_tmux
+def test_real_terminal_sigterm_keeps_the_call_and_gives_the_terminal_back(tmp_path: Path):
+    """SIGTERM killed the browser on the spot: the terminal stayed in the alternate screen in
+    raw mode with mouse reporting on, and nothing said how to continue the call."""
+    import signal
+
+    import tomli
+
+    from .tmux import Tmux
+
+    with Tmux(["-m", "wizard", "browse", "--no-log"], home=tmp_path, width=80, height=24) as term:
+        open_mittarit(term)
+        term.human("e", "Oy")
+        term.wait_for("Oy")
+        pid = term.program_pid()
+        assert pid, "the browser is not running"
+        os.kill(pid, signal.SIGTERM)
+        term.wait_for_exit(143)
+        [saved] = (tmp_path / "state").glob("autosave-*.toml")
+        call_id = saved.stem.removeprefix("autosave-")
+        assert f"kela-ohjaus browse --resume {call_id}" in term.screen().replace("\n", "")
+        assert term.terminal_restored()
+        call = tomli.loads(saved.read_text(encoding="utf-8"))
+        assert call["fields"]["provider"] == "Oy" and call["outcome"] == "akva_mittarit"

@@ -67,6 +67,18 @@ class Tmux:
         children = subprocess.run(["ps", "-o", "pid=", "--ppid", shell], capture_output=True, text=True).stdout.split()
         return int(children[0]) if children else None
 
+    def terminal_restored(self) -> bool:
+        """The pane is back as the program found it: line editing and echo on, no alternate screen."""
+        tty = subprocess.run(
+            [self.tmux, "display-message", "-p", "-t", self.name, "#{pane_tty}"], capture_output=True, text=True
+        ).stdout.strip()
+        with open(tty) as pane:
+            modes = subprocess.run(["stty", "-a"], stdin=pane, capture_output=True, text=True).stdout.split()
+        alternate = subprocess.run(
+            [self.tmux, "display-message", "-p", "-t", self.name, "#{alternate_on}"], capture_output=True, text=True
+        ).stdout.strip()
+        return "icanon" in modes and "echo" in modes and alternate == "0"
+
     def screen(self) -> str:
         return subprocess.run(
             [self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True

@@ -805,7 +805,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     import errno
 
-    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_USAGE, KelaError
+    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, KelaError, Terminated
 
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -836,9 +836,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KelaError as exc:
         _err(str(exc))
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         _err("Keskeytetty.")
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError as exc:  # a front end's write to a closed pipe
         return _stdout_failed(StdoutFailed(exc))
     except Exception as exc:

@@ -9,6 +9,25 @@ EXIT_PROBLEM = 1  # bad data, invalid input, nothing found, non-e-mail draft
 EXIT_USAGE = 2  # unknown command/option, missing file, not a terminal
 EXIT_CRASH = 70  # unexpected internal error (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_TERMINATED = 143  # SIGTERM (128 + 15), as a shell reports a process the signal ended
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM to a front end: it ends like Ctrl-C (terminal restored, the call kept), exit 143."""
+
+
+def terminate_like_ctrl_c() -> None:
+    """From now on SIGTERM raises Terminated where Python is, as Ctrl-C raises KeyboardInterrupt.
+
+    The default action killed the process on the spot: the terminal stayed in the raw mode
+    a prompt had set (no echo, no line editing) and nothing said how to continue the call.
+    """
+    import signal
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminated)
 
 
 class Problem(NamedTuple):

@@ -13,7 +13,7 @@ from textual.binding import Binding
 
 from .. import autosave
 from ..engine import Session
-from ..errors import EXIT_OK, EXIT_USAGE
+from ..errors import EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from ..search_cache import load_index
 from ..terminal import is_terminal
 from .commands import OutcomeSearch
@@ -73,6 +73,26 @@ class KelaApp(App[int]):
 
     def on_mount(self) -> None:
         self.key_gate.start()
+        if not self.is_headless:  # a terminal or a web page, not a test's Pilot
+            import asyncio
+            import signal
+
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def terminate(self) -> None:
+        """SIGTERM ends the browser like Ctrl-C ends the wizard: the call kept for --resume.
+
+        Its default action killed the process on the spot, leaving the terminal in the
+        alternate screen in raw mode with mouse reporting on. Exiting through Textual
+        gives the terminal back.
+        """
+        if self.quitting:  # q came first: the call is already logged and cleared
+            return
+        if self.session.path or any(self.session.fields.values()):
+            self.saver.save_now(self.session)
+        else:
+            self.saver.clear(self.session)
+        self.exit(EXIT_TERMINATED)
 
     async def keys_done(self) -> None:
         """Wait until every key received so far has been handled (for tests and probes)."""
@@ -221,4 +241,11 @@ def run_browser(args: Any) -> int:
         sys.stderr.write(f"{app.saver.error}\n")
     for notice in notices:
         sys.stderr.write(notice + "\n")
+    if result == EXIT_TERMINATED:  # a failed save was said above: never claim one here
+        if app.saver.error:
+            sys.stderr.write("Keskeytetty.\n")
+        elif session.path or any(session.fields.values()):
+            sys.stderr.write(f"Keskeytetty. Puhelu tallessa: kela-ohjaus browse --resume {session.call_id}\n")
+        else:
+            sys.stderr.write("Keskeytetty. Puhelussa ei ollut vielä mitään tallennettavaa.\n")
     return EXIT_OK if result is None else int(result)
