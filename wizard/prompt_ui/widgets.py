@@ -213,7 +213,15 @@ def select(
     default: Any = None,
     instruction: str = "(nuolet, numero tai kirjoita suodattaaksesi, Enter valitsee)",
 ) -> Any:
-    return _ask(_build(io, message, choices, extras, default, instruction))
+    # questionary lays a list out over prompt_toolkit's line editor, whose own keys (Esc then
+    # Enter, Ctrl-O) still answer with its empty text: that is no choice, so the list is asked again.
+    while True:
+        question = _build(io, message, choices, extras, default, instruction)
+        control = _control(question)
+        values = [c.value for c in control.choices if not isinstance(c, questionary.Separator)] if control else []
+        answer = _ask(question)
+        if answer in values or not values:
+            return answer
 
 
 def _build(
