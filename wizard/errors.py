@@ -16,20 +16,6 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM to a front end: it ends like Ctrl-C (terminal restored, the call kept), exit 143."""
 
 
-def terminate_like_ctrl_c() -> None:
-    """From now on SIGTERM raises Terminated where Python is, as Ctrl-C raises KeyboardInterrupt.
-
-    The default action killed the process on the spot: the terminal stayed in the raw mode
-    a prompt had set (no echo, no line editing) and nothing said how to continue the call.
-    """
-    import signal
-
-    def terminated(signum: int, frame: object) -> None:
-        raise Terminated
-
-    signal.signal(signal.SIGTERM, terminated)
-
-
 class Problem(NamedTuple):
     file: str
     line: int | None

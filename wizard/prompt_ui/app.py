@@ -27,7 +27,6 @@ from ..errors import (
     InputError,
     KelaError,
     Terminated,
-    terminate_like_ctrl_c,
 )
 from ..field_checks import check_field
 from ..fields import FIELD_KEYS, FREE_TEXT_FIELDS, MATTER_FIELDS
@@ -40,7 +39,7 @@ from ..search_cache import load_index
 from ..spoken import spoken, spoken_phone
 from ..terminal import is_terminal
 from .console import Console
-from .widgets import PromptIO, confirm, select, text
+from .widgets import PromptIO, confirm, end_calls_on_sigterm, select, text
 
 BACK, RESTART, SEARCH = "Takaisin", "Aloita alusta", "Hae vapaalla tekstillä"
 
@@ -439,7 +438,7 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
         )
         return EXIT_USAGE
     if io is None:
-        terminate_like_ctrl_c()
+        end_calls_on_sigterm()
     io = io or PromptIO()
     out = console or Console()
     flows = default_flows()
