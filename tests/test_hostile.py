@@ -168,3 +168,17 @@ def test_replay_names_the_record_whose_field_it_refuses(tmp_path: Path, field: s
     result = run("replay", str(record))
     err = result.stderr.decode()
     assert result.returncode == 1 and says in err and f"{record}:" in err, err
+
+
+def test_a_record_answer_without_its_option_is_named_so(tmp_path: Path):
+    """An answer table with no `option` (a hand-edited record) was refused as the option
+    'None' that the question no longer has: a Python word, and the wrong reason."""
+    from .helpers import run
+
+    record = tmp_path / "puhelu.toml"
+    assert run("draft", "sopimus_remontti", "--record", str(record), "-o", str(tmp_path / "x.eml")).returncode == 0
+    text = record.read_text(encoding="utf-8").replace('option = "muut_palvelut"\n', "")
+    record.write_text(text, encoding="utf-8")
+    result = run("replay", str(record))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "'None'" not in err and "option" in err and f"{record}:" in err, err
