@@ -498,3 +498,16 @@ def test_keys_a_list_does_not_bind_never_end_the_call(keys: str):
     code, out = drive(keys + pick("1") + pick("Itäinen") + SKIP_FIELDS + QUIT)
     assert code == 0, out
     assert "itainenvp.terapiasopimukset@kela.fi" in out
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/tmux") and not os.environ.get("TMUX_BIN"), reason="tmux missing")
+def test_standard_output_to_a_file_is_named_as_the_missing_terminal(tmp_path: Path):
+    """`wizard > file` at a real terminal said 'stdin ei ole pääte', pointing at the wrong stream."""
+    from .tmux import Tmux
+
+    redirect = "import os, sys; os.dup2(os.open('out.txt', os.O_WRONLY | os.O_CREAT), 1)"
+    argv = ["-c", f"{redirect}; from wizard.cli import main; sys.exit(main())", "wizard", "--no-log"]
+    with Tmux(argv, home=tmp_path, width=80, height=24) as term:
+        term.wait_for_exit(2)
+        shown = term.screen().replace("\n", "")
+        assert "stdout" in shown and "stdin ei ole pääte" not in shown, shown

@@ -433,7 +433,7 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
 
     if io is None and not is_terminal():
         sys.stderr.write(
-            "kela-ohjaus wizard tarvitsee päätteen (stdin ei ole pääte tai TERM=dumb).\n"
+            "kela-ohjaus wizard tarvitsee päätteen (stdin tai stdout ei ole pääte, tai TERM=dumb).\n"
             "Skripteissä käytä: kela-ohjaus find SANAT, kela-ohjaus draft KOHDE, kela-ohjaus replay TALLENNE.toml\n"
         )
         return EXIT_USAGE
