@@ -890,3 +890,91 @@ async def test_painting_saves_nothing_and_every_change_is_kept(flow: Flow, monke
         [saved] = state.glob("autosave-*.toml")
         text = saved.read_text(encoding="utf-8")
         assert 'outcome = "akva_mittarit"' in text and 'provider = "Oy"' in text
+
+
+@needs_tmux
+def test_real_terminal_a_byte_that_is_not_utf8_neither_ends_nor_loses_the_call(tmp_path: Path):
+    """A terminal set to Latin-1 sends ä as the byte 0xE4. Textual's keyboard thread decoded
+    it as strict UTF-8: it raised, Textual printed its traceback and the browser ended with 0."""
+    from .tmux import Tmux
+
+    with Tmux(["-m", "wizard", "browse", "--no-log"], home=tmp_path, width=80, height=24) as term:
+        open_mittarit(term)
+        term.human("e", "Oy")
+        term.raw(b"P\xe4iv\xe4")
+        term.human("x")
+        term.wait_for("iv\ufffdx")
+        assert "Traceback" not in term.screen() and not term.status.exists()
+        fields = saved_record_fields(term, tmp_path)
+        assert fields["provider"] == "OyP\ufffdiv\ufffdx"
+        term.human("q")
+        term.wait_for_exit(0)
+
+
+async def test_a_failing_keyboard_thread_ends_like_any_crash_with_the_call_kept(flow: Flow):
+    """Textual's input thread reports its own failure through App.panic (a traceback on
+    the screen, exit 0, no crash report). It ends like every other crash instead:
+    the call saved, no traceback, `app.crash` set so the CLI exits 70 with a report."""
+    import rich.traceback
+
+    app = make_app(flow)
+    with pytest.raises(RuntimeError, match="OSError"):
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.open_outcome("akva_mittarit")
+            await pilot.pause()
+            try:
+                raise OSError(5, "Input/output error")
+            except OSError:
+                app.panic(rich.traceback.Traceback())  # what linux_driver's input thread calls
+    assert isinstance(app.crash, RuntimeError)
+    assert not app._exit_renderables
+    [saved] = (Path(os.environ["KELA_OHJAUS_HOME"]) / "state").glob("autosave-*.toml")
+    assert 'outcome = "akva_mittarit"' in saved.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("opener", ["slash", "e", "ctrl+p"])
+async def test_pasted_control_characters_never_reach_the_terminal(flow: Flow, opener: str):
+    """A paste holding ESC, a C1 control or a bidi override (from an e-mail, a web page) went
+    into the search box, the fields form and the palette as it was, and each repaint wrote it to
+    the terminal raw: ESC started an escape sequence, U+202E reversed the line. Pasted text
+    follows the one control rule (textsafe) as typed and --field text does."""
+    from textual import events
+
+    app = make_app(flow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_outcome("akva_mittarit")
+        await settle(pilot, app)
+        await pilot.press(opener)
+        await settle(pilot, app)
+        field = app.focused
+        assert isinstance(field, Input)
+        app.post_message(events.Paste("Oy\x1b[2J \x9b31m\u202eAB\u2066C\x07"))
+        await settle(pilot, app)
+        assert field.value == "Oy[2J 31mABC"
+        assert "\x1b" not in field.render_line(0).text
+
+
+@needs_tmux
+def test_real_terminal_sigterm_keeps_the_call_and_gives_the_terminal_back(tmp_path: Path):
+    """SIGTERM killed the browser on the spot: the terminal stayed in the alternate screen in
+    raw mode with mouse reporting on, and nothing said how to continue the call."""
+    import signal
+
+    import tomli
+
+    from .tmux import Tmux
+
+    with Tmux(["-m", "wizard", "browse", "--no-log"], home=tmp_path, width=80, height=24) as term:
+        open_mittarit(term)
+        term.human("e", "Oy")
+        term.wait_for("Oy")
+        pid = term.program_pid()
+        assert pid, "the browser is not running"
+        os.kill(pid, signal.SIGTERM)
+        term.wait_for_exit(143)
+        [saved] = (tmp_path / "state").glob("autosave-*.toml")
+        call_id = saved.stem.removeprefix("autosave-")
+        assert f"kela-ohjaus browse --resume {call_id}" in term.screen().replace("\n", "")
+        assert term.terminal_restored()
+        call = tomli.loads(saved.read_text(encoding="utf-8"))
+        assert call["fields"]["provider"] == "Oy" and call["outcome"] == "akva_mittarit"

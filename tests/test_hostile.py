@@ -151,3 +151,34 @@ def test_oversized_file_is_refused_quickly(capsys, tmp_path: Path):
     big.write_bytes(b"# comment\n" * 1_000_000)  # 10 MB of comments: valid TOML, too big to be data
     code, output = check(capsys, "--contacts", str(VALID / "contacts.toml"), str(big))
     assert code == 1 and "enintään" in output
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [("business_id", "1234567-8", "Y-tunnuksen"), ("description", "hetu 010594Y9021", "henkilötunnuksen")],
+)
+def test_replay_names_the_record_whose_field_it_refuses(tmp_path: Path, field: str, value: str, says: str):
+    """A replayed record with an invalid Y-tunnus or a henkilötunnus was refused naming only the
+    field; with several records at hand the agent could not tell which one to fix."""
+    from .helpers import run
+
+    record = tmp_path / "puhelu.toml"
+    assert run("draft", "sopimus_remontti", "--record", str(record), "-o", str(tmp_path / "x.eml")).returncode == 0
+    record.write_text(record.read_text(encoding="utf-8") + f'{field} = "{value}"\n', encoding="utf-8")
+    result = run("replay", str(record))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and says in err and f"{record}:" in err, err
+
+
+def test_a_record_answer_without_its_option_is_named_so(tmp_path: Path):
+    """An answer table with no `option` (a hand-edited record) was refused as the option
+    'None' that the question no longer has: a Python word, and the wrong reason."""
+    from .helpers import run
+
+    record = tmp_path / "puhelu.toml"
+    assert run("draft", "sopimus_remontti", "--record", str(record), "-o", str(tmp_path / "x.eml")).returncode == 0
+    text = record.read_text(encoding="utf-8").replace('option = "muut_palvelut"\n', "")
+    record.write_text(text, encoding="utf-8")
+    result = run("replay", str(record))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "'None'" not in err and "option" in err and f"{record}:" in err, err

@@ -488,3 +488,26 @@ def test_a_narrow_terminal_shortens_the_title_not_the_address():
     tail = " → kuntoutus_tulkkaus_sopimuksenhallinta@kela.fi"
     fitted = _fit("2. Tulkkauksen sopimuskauden aikaiset muutokset (tulkkauspalveluntuottaja)", 54, tail)
     assert fitted.endswith(tail) and len(fitted) <= 54 and fitted.startswith("2.")
+
+
+@pytest.mark.parametrize("keys", ["\x1b\r", "\x0f"], ids=["esc-enter", "ctrl-o"])
+def test_keys_a_list_does_not_bind_never_end_the_call(keys: str):
+    """Esc then Enter (Alt+Enter) or Ctrl-O in a list reached prompt_toolkit's hidden line
+    editor under questionary's list, which answered with its empty text: the wizard took ""
+    for a choice and crashed (exit 70). A list answers only with one of its choices."""
+    code, out = drive(keys + pick("1") + pick("Itäinen") + SKIP_FIELDS + QUIT)
+    assert code == 0, out
+    assert "itainenvp.terapiasopimukset@kela.fi" in out
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/tmux") and not os.environ.get("TMUX_BIN"), reason="tmux missing")
+def test_standard_output_to_a_file_is_named_as_the_missing_terminal(tmp_path: Path):
+    """`wizard > file` at a real terminal said 'stdin ei ole pääte', pointing at the wrong stream."""
+    from .tmux import Tmux
+
+    redirect = "import os, sys; os.dup2(os.open('out.txt', os.O_WRONLY | os.O_CREAT), 1)"
+    argv = ["-c", f"{redirect}; from wizard.cli import main; sys.exit(main())", "wizard", "--no-log"]
+    with Tmux(argv, home=tmp_path, width=80, height=24) as term:
+        term.wait_for_exit(2)
+        shown = term.screen().replace("\n", "")
+        assert "stdout" in shown and "stdin ei ole pääte" not in shown, shown

@@ -248,28 +248,29 @@ def _valid_text(value: str, what: str) -> str:
     return value
 
 
-def _check_fields(fields: dict[str, str]) -> None:
-    """Validate the fields as the session stores them (after set_field's normalisation)."""
+def _check_fields(fields: dict[str, str], source: str = "") -> None:
+    """Validate the fields as the session stores them (after set_field's normalisation);
+    `source` names the record they came from."""
     from .errors import InputError
     from .field_checks import check_field
 
     for key, value in fields.items():
         problem = check_field(key, value)
         if problem:
-            raise InputError(f"kenttä '{key}': {problem}")
+            raise InputError(f"{source}kenttä '{key}': {problem}")
 
 
-def _final_draft(session, allow_personal_data: bool):
-    """The engine's refusing draft; the refusal says how to override it here."""
+def _final_draft(session, allow_personal_data: bool, source: str = ""):
+    """The engine's refusing draft; the refusal names the record (`source`) and how to override it here."""
     from .errors import InputError, PersonalDataError
 
     try:
         return session.final_draft(allow_personal_data=allow_personal_data)
     except PersonalDataError as exc:
-        raise InputError(f"{exc} Poista henkilötunnus tai anna --allow-personal-data.") from None
+        raise InputError(f"{source}{exc} Poista henkilötunnus tai anna --allow-personal-data.") from None
 
 
-def _emit_draft(session, args: argparse.Namespace) -> int:
+def _emit_draft(session, args: argparse.Namespace, source: str = "") -> int:
     from .drafts import RENDERERS
     from .errors import EXIT_OK, EXIT_PROBLEM, UsageError
     from .files import check_target, user_path, write_all
@@ -284,7 +285,7 @@ def _emit_draft(session, args: argparse.Namespace) -> int:
         )
     # The engine's refusing draft first; then every output is rendered and checked
     # before any is written: all or nothing.
-    draft = _final_draft(session, args.allow_personal_data)
+    draft = _final_draft(session, args.allow_personal_data, source)
     outputs: list[tuple[Path, str | bytes]] = []
     record_text = None
     if args.record:
@@ -359,9 +360,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise InputError(
             f"{args.record_file}: tallenne päättyy kysymykseen '{session.current_id}'; kohdetta ei ole vielä valittu."
         )
-    _check_fields({k: v for k, v in session.fields.items() if v})
+    source = f"{args.record_file}: "  # which record to fix, when an agent has several at hand
+    _check_fields({k: v for k, v in session.fields.items() if v}, source)
     args.record = None
-    return _emit_draft(session, args)
+    return _emit_draft(session, args, source)
 
 
 # ---------------------------------------------------------------- audit
@@ -805,7 +807,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     import errno
 
-    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_USAGE, KelaError
+    from .errors import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, KelaError, Terminated
 
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -836,9 +838,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KelaError as exc:
         _err(str(exc))
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         _err("Keskeytetty.")
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError as exc:  # a front end's write to a closed pipe
         return _stdout_failed(StdoutFailed(exc))
     except Exception as exc:

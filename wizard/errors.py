@@ -9,6 +9,11 @@ EXIT_PROBLEM = 1  # bad data, invalid input, nothing found, non-e-mail draft
 EXIT_USAGE = 2  # unknown command/option, missing file, not a terminal
 EXIT_CRASH = 70  # unexpected internal error (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_TERMINATED = 143  # SIGTERM (128 + 15), as a shell reports a process the signal ended
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM to a front end: it ends like Ctrl-C (terminal restored, the call kept), exit 143."""
 
 
 class Problem(NamedTuple):

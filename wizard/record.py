@@ -96,7 +96,9 @@ def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -
         option = raw.get("option") if isinstance(raw, dict) else None
         if question is None:
             raise InputError(f"{source}: kysymystä '{node}' ei enää ole päätöspuussa.")
-        if not isinstance(option, str) or question.option(option) is None:
+        if not isinstance(option, str):
+            raise InputError(f'{source}: vastauksesta [answers.{node}] puuttuu vaihtoehto (option = "…").')
+        if question.option(option) is None:
             raise InputError(f"{source}: kysymyksessä '{node}' ei enää ole vaihtoehtoa '{option}'.")
         at = raw.get("at") if isinstance(raw.get("at"), str) else session.started
         session.answers[node] = Answer(node, option, question.option(option).label, at)  # type: ignore[union-attr]

@@ -18,7 +18,16 @@ from .. import autosave
 from ..describe import channel_line, open_info, say_lines, source_lines
 from ..drafts import render_eml, render_mailto, render_text
 from ..engine import Session
-from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, InputError, KelaError
+from ..errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    InputError,
+    KelaError,
+    Terminated,
+)
 from ..field_checks import check_field
 from ..fields import FIELD_KEYS, FREE_TEXT_FIELDS, MATTER_FIELDS
 from ..model import Flow, Outcome, Question
@@ -30,7 +39,7 @@ from ..search_cache import load_index
 from ..spoken import spoken, spoken_phone
 from ..terminal import is_terminal
 from .console import Console
-from .widgets import PromptIO, confirm, select, text
+from .widgets import PromptIO, confirm, end_calls_on_sigterm, select, text
 
 BACK, RESTART, SEARCH = "Takaisin", "Aloita alusta", "Hae vapaalla tekstillä"
 
@@ -424,10 +433,12 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
 
     if io is None and not is_terminal():
         sys.stderr.write(
-            "kela-ohjaus wizard tarvitsee päätteen (stdin ei ole pääte tai TERM=dumb).\n"
+            "kela-ohjaus wizard tarvitsee päätteen (stdin tai stdout ei ole pääte, tai TERM=dumb).\n"
             "Skripteissä käytä: kela-ohjaus find SANAT, kela-ohjaus draft KOHDE, kela-ohjaus replay TALLENNE.toml\n"
         )
         return EXIT_USAGE
+    if io is None:
+        end_calls_on_sigterm()
     io = io or PromptIO()
     out = console or Console()
     flows = default_flows()
@@ -448,9 +459,9 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
         except KelaError as exc:
             sys.stderr.write(f"{exc}\n")
             return exc.exit_code
-        except (KeyboardInterrupt, EOFError):
+        except (KeyboardInterrupt, EOFError) as exc:
             sys.stderr.write("\nKeskeytetty. Keskeytetyt puhelut ovat ennallaan.\n")
-            return EXIT_INTERRUPTED
+            return _interrupted_code(exc)
         if replayed is None:
             out.line("Ei jatkettu: keskeytetyt puhelut ovat tallessa.", "dim")
             return EXIT_OK
@@ -488,22 +499,26 @@ def run_wizard(args: Any, io: PromptIO | None = None, console: Console | None = 
         wizard.fields_asked = fields_asked
     try:
         return wizard.run()
-    except (KeyboardInterrupt, EOFError):
+    except (KeyboardInterrupt, EOFError) as exc:
         if session.path and on_finish:  # counted as abandoned; a resumed call counts again when finished
             on_finish(session, "abandoned")
         if not session.answers and not any(session.fields.values()):
             sys.stderr.write("\nKeskeytetty. Puhelussa ei ollut vielä mitään tallennettavaa.\n")
-            return EXIT_INTERRUPTED
+            return _interrupted_code(exc)
         error = autosave.save(session, front_end="wizard", fields_asked=wizard.fields_asked)
         if error:  # never claim a save that did not happen
             sys.stderr.write(f"\nKeskeytetty. {error}\n")
         else:
             sys.stderr.write(f"\nKeskeytetty. Vastaukset tallessa: kela-ohjaus wizard --resume {session.call_id}\n")
-        return EXIT_INTERRUPTED
+        return _interrupted_code(exc)
     except BaseException:
         # The crash handler in cli.main reports it; the call is kept.
         autosave.save(session, front_end="wizard", fields_asked=wizard.fields_asked)
         raise
+
+
+def _interrupted_code(exc: BaseException) -> int:
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
 def resume_call(io: PromptIO, out: Console, flow: Flow, requested: str | bool) -> autosave.Resumed | None:

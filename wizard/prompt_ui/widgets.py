@@ -26,6 +26,8 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from questionary.prompts.common import InquirerControl
 
+from ..errors import Terminated
+
 FINNISH_KEYS = "äöåÄÖÅšžŠŽéÉüÜ"
 
 # With NO_COLOR, prompt_toolkit drops to 1-bit colour depth (PromptIO.kwargs): bold stays, colours go.
@@ -165,8 +167,42 @@ def _interrupted(event) -> None:
     event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
 
+# SIGTERM (a `kill`, a session manager) ends the call like Ctrl-C. Its default action killed
+# the wizard with the terminal still raw (no echo, no line editing). The prompt on screen exits
+# with Terminated, so prompt_toolkit gives the terminal back; a signal between prompts is raised
+# by the next one. Never raised in the handler itself: it could land in a finaliser, where
+# Python prints the exception and drops it.
+_terminating: dict[str, Any] = {"signalled": False, "asking": []}
+
+
+def end_calls_on_sigterm() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _sigterm)
+
+
+def _sigterm(signum: int, frame: Any) -> None:
+    _terminating["signalled"] = True
+    for app in _terminating["asking"]:
+        if app.loop is not None and not app.loop.is_closed():
+            app.loop.call_soon_threadsafe(_end, app)
+
+
+def _end(app) -> None:
+    if app.is_running and app.future is not None and not app.future.done():
+        app.exit(exception=Terminated, style="class:aborting")
+
+
 def _ask(question: questionary.Question) -> Any:
-    result = question.unsafe_ask()
+    if _terminating["signalled"]:
+        raise Terminated
+    _terminating["asking"].append(question.application)
+    try:
+        result = question.unsafe_ask()
+    finally:
+        _terminating["asking"].remove(question.application)
+    if _terminating["signalled"]:
+        raise Terminated
     if any(key.key == Keys.SIGINT for key in question.application.key_processor.input_queue):
         raise KeyboardInterrupt
     return result
@@ -213,7 +249,15 @@ def select(
     default: Any = None,
     instruction: str = "(nuolet, numero tai kirjoita suodattaaksesi, Enter valitsee)",
 ) -> Any:
-    return _ask(_build(io, message, choices, extras, default, instruction))
+    # questionary lays a list out over prompt_toolkit's line editor, whose own keys (Esc then
+    # Enter, Ctrl-O) still answer with its empty text: that is no choice, so the list is asked again.
+    while True:
+        question = _build(io, message, choices, extras, default, instruction)
+        control = _control(question)
+        values = [c.value for c in control.choices if not isinstance(c, questionary.Separator)] if control else []
+        answer = _ask(question)
+        if answer in values or not values:
+            return answer
 
 
 def _build(

@@ -13,7 +13,7 @@ from textual.binding import Binding
 
 from .. import autosave
 from ..engine import Session
-from ..errors import EXIT_OK, EXIT_USAGE
+from ..errors import EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from ..search_cache import load_index
 from ..terminal import is_terminal
 from .commands import OutcomeSearch
@@ -59,6 +59,12 @@ class KelaApp(App[int]):
         self.saver = autosave.Saver("browse", self._autosave_changed)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste):
+            # Pasted text follows the one control rule, like typed and --field text:
+            # an Input repaints its value as it is, so ESC or U+202E reached the terminal raw.
+            from ..textsafe import strip_controls
+
+            event.text = strip_controls(event.text)
         # Keys and pastes wait until what the previous key started is finished,
         # so each reaches the widget that has focus at its place in the sequence.
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.key_gate.hold(event):
@@ -67,6 +73,26 @@ class KelaApp(App[int]):
 
     def on_mount(self) -> None:
         self.key_gate.start()
+        if not self.is_headless:  # a terminal or a web page, not a test's Pilot
+            import asyncio
+            import signal
+
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def terminate(self) -> None:
+        """SIGTERM ends the browser like Ctrl-C ends the wizard: the call kept for --resume.
+
+        Its default action killed the process on the spot, leaving the terminal in the
+        alternate screen in raw mode with mouse reporting on. Exiting through Textual
+        gives the terminal back.
+        """
+        if self.quitting:  # q came first: the call is already logged and cleared
+            return
+        if self.session.path or any(self.session.fields.values()):
+            self.saver.save_now(self.session)
+        else:
+            self.saver.clear(self.session)
+        self.exit(EXIT_TERMINATED)
 
     async def keys_done(self) -> None:
         """Wait until every key received so far has been handled (for tests and probes)."""
@@ -92,6 +118,16 @@ class KelaApp(App[int]):
         self.saver.save_now(self.session)
         self.crash = self._exception
         self._close_messages_no_wait()
+
+    def panic(self, *renderables: Any) -> None:
+        # Textual's keyboard thread ends the app through here when reading the terminal
+        # fails (its traceback on the screen, exit 0, no report). Any crash ends the same
+        # way instead: the call kept, one line and a report from cli.main, exit 70.
+        if self._exception is None:
+            stacks = getattr(getattr(renderables[0] if renderables else None, "trace", None), "stacks", None)
+            kind = stacks[-1].exc_type if stacks else "panic"
+            self._exception = RuntimeError(f"Textual: {kind}")
+        self._fatal_error()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's defaults are in English (Keys, Quit, Screenshot, Theme). No theme command:
@@ -142,6 +178,25 @@ class KelaApp(App[int]):
         self.saver.clear(self.session)
 
 
+def lenient_keyboard() -> None:
+    """Bytes from the terminal that are not UTF-8 are read as U+FFFD instead of ending the browser.
+
+    A terminal set to Latin-1 sends ä as 0xE4. Textual's Linux driver decodes the keyboard
+    with a strict UTF-8 decoder in its input thread, so one such byte raised there and the
+    browser ended with Textual's traceback. The driver takes its decoder from its module's
+    `getincrementaldecoder` (Textual is bounded in pyproject.toml; a real-terminal test in
+    tests/test_browser.py sends the byte).
+    """
+    from codecs import getincrementaldecoder
+    from functools import partial
+
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:  # no termios: not a Linux/macOS terminal
+        return
+    linux_driver.getincrementaldecoder = lambda encoding: partial(getincrementaldecoder(encoding), errors="replace")
+
+
 def run_browser(args: Any) -> int:
     from ..locate import load_default
     from ..web import web_driver_active
@@ -173,6 +228,7 @@ def run_browser(args: Any) -> int:
                 app.notify(notice, severity="warning", markup=False)
 
     app = KelaApp(session, on_finish=on_finish)
+    lenient_keyboard()
     try:
         result = app.run()
     except BaseException:
@@ -185,4 +241,11 @@ def run_browser(args: Any) -> int:
         sys.stderr.write(f"{app.saver.error}\n")
     for notice in notices:
         sys.stderr.write(notice + "\n")
+    if result == EXIT_TERMINATED:  # a failed save was said above: never claim one here
+        if app.saver.error:
+            sys.stderr.write("Keskeytetty.\n")
+        elif session.path or any(session.fields.values()):
+            sys.stderr.write(f"Keskeytetty. Puhelu tallessa: kela-ohjaus browse --resume {session.call_id}\n")
+        else:
+            sys.stderr.write("Keskeytetty. Puhelussa ei ollut vielä mitään tallennettavaa.\n")
     return EXIT_OK if result is None else int(result)
