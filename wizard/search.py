@@ -63,6 +63,7 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left
+from collections import defaultdict
 from itertools import pairwise
 
 from .gcpause import gc_paused
@@ -289,7 +290,10 @@ def _same_word(query: str, word: str, name: bool) -> bool:
 @gc_paused
 def build_index(flow: Flow) -> SearchIndex:
     outcomes = list(flow.outcomes)
-    postings: dict[str, dict[int, tuple[float, str]]] = {}
+    links = flow.paths.links  # node -> the last step of its path, (question id, option id); None for the root
+    # stem -> {outcome index: (weight, word as written)}: a defaultdict while it is built (one lookup
+    # per insertion), a plain dict in the index (the data cache's marshal takes no other)
+    postings: defaultdict[str, dict[int, tuple[float, str]]] = defaultdict(dict)
     analysed: dict[str, list[tuple[str, str]]] = {"": []}  # labels recur along paths: analyse each text once
 
     def words(text: str) -> list[tuple[str, str]]:
@@ -300,102 +304,120 @@ def build_index(flow: Flow) -> SearchIndex:
 
     def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
         """Add text's (stem, word as written) pairs at `weight`, keeping each stem's best."""
-        for stem_, word in words(text):
+        pairs = analysed.get(text)
+        if pairs is None:
+            pairs = analysed[text] = analyse_words(text)
+        for stem_, word in pairs:
             held = terms_.get(stem_)
             if held is None or held[0] < weight:
                 terms_[stem_] = (weight, word)
 
-    # The words an outcome inherits from the options above it, shared by every
-    # outcome under the same prefix of the path (a 10,000-node tree has many).
-    inherited: dict[tuple, dict[str, tuple[float, str]]] = {(): {}}
-    inherited_length: dict[tuple, float] = {(): 0.0}
+    # The words an outcome inherits from the options above it: those of the path to the question
+    # it is an option of, shared by every outcome of that question (a 10,000-node tree has many).
+    # Keyed by the question's id, which stands for its path (paths.py): ids hash cheaply, paths
+    # do not. None stands for no question (an outcome without a path).
+    inherited: dict[str | None, dict[str, tuple[float, str]]] = {None: {}}
+    inherited_length: dict[str | None, float] = {None: 0.0}
 
-    def above(prefix: tuple) -> dict[str, tuple[float, str]]:
-        found = inherited.get(prefix)
+    def above(qid: str | None) -> dict[str, tuple[float, str]]:
+        found = inherited.get(qid)
         if found is not None:
             return found
-        known = len(prefix) - 1  # iterative, not recursive: a path may be deeper than the stack
-        while prefix[:known] not in inherited:
-            known -= 1
-        found = inherited[prefix[:known]]
-        for depth in range(known, len(prefix)):
-            found = dict(found)
-            qid, opt_id = prefix[depth]
-            option = flow.questions[qid].option(opt_id)
-            put(found, option.label, W_PATH)  # type: ignore[union-attr]
-            for keyword in option.keywords:  # type: ignore[union-attr]
-                put(found, keyword, W_PATH)
-            inherited[prefix[: depth + 1]] = found
-            inherited_length[prefix[: depth + 1]] = sum(w for w, _ in found.values())
+        unknown = []  # iterative, not recursive: a path may be deeper than the stack
+        while qid not in inherited:
+            unknown.append(qid)
+            link = links[qid]  # type: ignore[index]
+            qid = link[0] if link else None
+        found = inherited[qid]
+        for qid in reversed(unknown):
+            link = links[qid]  # type: ignore[index]
+            if link is not None:  # (the root inherits nothing)
+                found = dict(found)
+                option = flow.questions[link[0]].option(link[1])
+                put(found, option.label, W_PATH)  # type: ignore[union-attr]
+                for keyword in option.keywords:  # type: ignore[union-attr]
+                    put(found, keyword, W_PATH)
+            inherited[qid] = found
+            inherited_length[qid] = sum(w for w, _ in found.values())
         return found
 
-    # Inherited words go in per path prefix, for all its outcomes at once
-    # (dict.fromkeys/update run in C); only each outcome's own words loop here.
-    by_prefix: dict[tuple, list[int]] = {}
-    for i, oid in enumerate(outcomes):
-        by_prefix.setdefault(flow.paths.get(oid, ())[:-1], []).append(i)
-    for prefix, members in by_prefix.items():
-        for stem_, entry in above(prefix).items():
-            slot = postings.get(stem_)
-            if slot is None:
-                postings[stem_] = dict.fromkeys(members, entry)
+    # Inherited words go in per question, for all its outcomes at once.
+    parents = [link[0] if (link := links.get(oid)) else None for oid in outcomes]
+    by_parent: dict[str | None, list[int]] = {}
+    for i, parent in enumerate(parents):
+        by_parent.setdefault(parent, []).append(i)
+    for parent, members in by_parent.items():
+        for stem_, entry in above(parent).items():
+            slot = postings[stem_]
+            for i in members:  # (a question has a few outcomes: a loop beats dict.fromkeys + update)
+                slot[i] = entry
+
+    def add(terms_: dict[str, tuple[float, str]], more: dict[str, tuple[float, str]]) -> None:
+        """Put words already weighed (as `put` would have, one text after another)."""
+        for stem_, entry in more.items():
+            held = terms_.get(stem_)
+            if held is None or held[0] < entry[0]:
+                terms_[stem_] = entry
+
+    # What an outcome's contact adds, and what each of its keywords adds, recur over many outcomes:
+    # each is weighed once, then added (the same as putting its texts there: a stem keeps its best).
+    from_contact: dict[tuple[str, str], dict[str, tuple[float, str]]] = {}
+    from_keyword: dict[str, dict[str, tuple[float, str]]] = {}
+
+    def contact_words(contact_id: str, topic: str) -> dict[str, tuple[float, str]]:
+        found = from_contact.get((contact_id, topic))
+        if found is None:
+            contact = flow.contacts[contact_id]
+            found = from_contact[(contact_id, topic)] = {}
+            put(found, contact.name, W_CONTACT)
+            if topic:
+                put(found, topic, W_TITLE)
+            else:  # a general outcome stands for all of its contact's topics, which its siblings name better
+                for text in contact.topics:
+                    # (not for one conditional on a failure: "… jos aikataulujen muuttaminen ei onnistu
+                    # Extranetissä" belongs to the self-service step first and to its own sibling after)
+                    if not any(s.startswith(NEG) for s, _ in words(text)):
+                        put(found, text, W_CONTACT)
+        return found
+
+    def keyword_words(keyword: str) -> dict[str, tuple[float, str]]:
+        found = from_keyword.get(keyword)
+        if found is None:
+            found = from_keyword[keyword] = {}
+            pairs = [pair for pair in words(keyword) if pair[0][0] != NEG]  # "ei hakijoita" is one word
+            if len(pairs) < 2:
+                put(found, keyword, W_KEYWORD)
             else:
-                slot.update(dict.fromkeys(members, entry))
+                # A word of a phrase ("vanha sopimus") says less on its own; the phrase said as one adds to it.
+                put(found, keyword, W_PHRASE)
+                for (first, _), (second, _) in pairwise(pairs):
+                    phrase = f"{first} {second}"
+                    if found.get(phrase, (0.0,))[0] < W_KEYWORD:
+                        found[phrase] = (W_KEYWORD, keyword)
+        return found
 
     lengths: list[float] = []
-    conditional: set[int] = set()
-    title_stems: list[set[str]] = []
-    for i, oid in enumerate(outcomes):
-        outcome = flow.outcomes[oid]
-        contact = flow.contacts[outcome.contact]
-        path = flow.paths.get(oid, ())
+    for i, (oid, outcome) in enumerate(flow.outcomes.items()):
         own: dict[str, tuple[float, str]] = {}
-        if path:
-            qid, opt_id = path[-1]
-            option = flow.questions[qid].option(opt_id)
+        if link := links.get(oid):
+            option = flow.questions[link[0]].option(link[1])
             put(own, option.label, W_LABEL)  # type: ignore[union-attr]
             put(own, option.hint, W_PATH)  # type: ignore[union-attr]  # ancestors' hints summarise siblings: left out
             for keyword in option.keywords:  # type: ignore[union-attr]
                 put(own, keyword, W_PATH)
-        put(own, contact.name, W_CONTACT)
-        if outcome.topic:
-            put(own, outcome.topic, W_TITLE)
-        else:  # a general outcome stands for all of its contact's topics, which its siblings name better
-            for topic in contact.topics:
-                # (not for one conditional on a failure: "… jos aikataulujen muuttaminen ei onnistu
-                # Extranetissä" belongs to the self-service step first and to its own sibling after)
-                if not any(s.startswith(NEG) for s, _ in words(topic)):
-                    put(own, topic, W_CONTACT)
+        add(own, contact_words(outcome.contact, outcome.topic))
         for keyword in outcome.keywords:
-            pairs = [pair for pair in words(keyword) if pair[0][0] != NEG]  # "ei hakijoita" is one word
-            if len(pairs) < 2:
-                put(own, keyword, W_KEYWORD)
-                continue
-            # A word of a phrase ("vanha sopimus") says less on its own; the phrase said as one adds to it.
-            put(own, keyword, W_PHRASE)
-            for (first, _), (second, _) in pairwise(pairs):
-                phrase = f"{first} {second}"
-                if own.get(phrase, (0.0,))[0] < W_KEYWORD:
-                    own[phrase] = (W_KEYWORD, keyword)
+            add(own, keyword_words(keyword))
         put(own, outcome.title, W_TITLE)
-        # the words the title adds to the topic it stands for: a qualifier such as "Rekisteröityneen"
-        topics = [outcome.topic] if outcome.topic else list(contact.topics)
-        title_stems.append({s for s, _ in words(outcome.title)} - {s for t in topics for s, _ in words(t)})
-        if any(s.startswith(NEG) for s, _ in analysed[outcome.title]):
-            conditional.add(i)
-        prefix = path[:-1]
-        from_above = above(prefix)
-        length = inherited_length.get(prefix, 0.0)
+        from_above = inherited[parents[i]]
+        length = inherited_length[parents[i]]
         for stem_, entry in own.items():
             held = from_above.get(stem_)
             if held is None or held[0] < entry[0]:  # inherited words win ties, as before
                 length += entry[0] - (held[0] if held else 0.0)
-                slot = postings.get(stem_)
-                if slot is None:
-                    postings[stem_] = {i: entry}
-                else:
-                    slot[i] = entry
+                postings[stem_][i] = entry
         lengths.append(length)
+    postings = dict(postings)  # type: ignore[assignment]
     n = len(outcomes)
     idf = {s: math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)) for s, p in postings.items()}
     average = (sum(lengths) / n) if n else 1.0
@@ -404,8 +426,21 @@ def build_index(flow: Flow) -> SearchIndex:
     paths = [flow.paths.get(oid, ()) for oid in outcomes]
     names = tuple(sorted({_fold(w) for c in flow.contacts.values() for w in c.name.split()}))
     branches = _branches(postings, paths)
+
+    # Every stem of an outcome's title is in the outcome's postings (its own entry or an inherited
+    # one), so the few outcomes below are found through the postings of the few stems they need.
+    def title_stems(i: int) -> set[str]:
+        return {s for s, _ in words(flow.outcomes[outcomes[i]].title)}
+
+    # Outcomes whose title is conditional on a failure: it has a negated verb ("!onnistu").
+    conditional = {i for s, posting in postings.items() if s.startswith(NEG) for i in posting if s in title_stems(i)}
+    # Outcomes whose title names their branch: the branch words the title adds to the topics it stands
+    # for (a qualifier such as "Rekisteröityneen").
     qualified = {}
-    for i, stems in enumerate(title_stems):
+    for i in sorted({i for s in branches for i in postings[s]}):
+        outcome = flow.outcomes[outcomes[i]]
+        topics = [outcome.topic] if outcome.topic else flow.contacts[outcome.contact].topics
+        stems = title_stems(i) - {s for t in topics for s, _ in words(t)}
         own = {branches[t] for t in stems if t in branches and paths[i][: len(branches[t])] == branches[t]}
         if own:
             qualified[i] = tuple(sorted(own))

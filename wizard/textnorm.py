@@ -252,6 +252,15 @@ def words(text: str) -> list[str]:
     return [w for group in _TOKEN.findall(text.lower()) if group[0] not in ".,;:!?" for w in _split(group)]
 
 
+@cache
+def _plain_token(token: str) -> tuple[tuple[str, int], ...]:
+    """(written word, kind) for one token outside any negation's reach: it depends on the token alone."""
+    if token in _STOPS or _dropped(word := written(token)):
+        return ()
+    parts = _split(word)
+    return tuple((part, JOINED if part is parts[-1] and len(parts) > 1 else PLAIN) for part in parts)
+
+
 def _tokens(text: str) -> list[tuple[str, int]]:
     """(written word, kind) for the words of `text`, negation read, stopwords dropped.
 
@@ -262,13 +271,7 @@ def _tokens(text: str) -> list[tuple[str, int]]:
     """
     raw = _TOKEN.findall(text.lower())
     if _NEGATIONS.isdisjoint(raw):  # the common case, and every index text without "ei": no scopes to read
-        return [
-            (part, JOINED if part is parts[-1] and len(parts) > 1 else PLAIN)
-            for token in raw
-            if token not in _STOPS and not _dropped(word := written(token))
-            for parts in (_split(word),)
-            for part in parts
-        ]
+        return [pair for token in raw for pair in _plain_token(token)]
     out: list[tuple[str, int]] = []
     excluding = False
     k = 0
@@ -346,6 +349,19 @@ def analyse_words(text: str) -> list[tuple[str, str]]:
     marked stem "!onnistu", which only a caller's own negation reaches.
     Stems shorter than two letters carry no meaning for search and are left out.
     """
+    # An index has tens of thousands of texts over a few thousand words: the work is done once per
+    # whitespace-separated piece (see _piece_pairs), and a text only joins its pieces' pairs.
+    pairs: list[tuple[str, str]] = []
+    for piece in text.lower().split():
+        found = _piece_pairs(piece)
+        if found is None:
+            return _negated_pairs(text)
+        pairs += found
+    return pairs
+
+
+def _negated_pairs(text: str) -> list[tuple[str, str]]:
+    """analyse_words for a text with a negation word, read as a whole (see _tokens)."""
     pairs = []
     for word, kind in _tokens(text):
         stemmed = stem(word)
@@ -354,3 +370,14 @@ def analyse_words(text: str) -> list[tuple[str, str]]:
             if kind == FAILED:
                 pairs.append((NEG + stemmed, "ei " + word))
     return pairs
+
+
+@cache
+def _piece_pairs(piece: str) -> tuple[tuple[str, str], ...] | None:
+    """analyse_words' pairs for one whitespace-separated piece of lower-case text, or None if the piece
+    holds a negation word (its reach goes past the piece: the whole text is read then). No token spans
+    whitespace, so a text without negations has exactly its pieces' pairs, in order."""
+    raw = _TOKEN.findall(piece)
+    if not _NEGATIONS.isdisjoint(raw):
+        return None
+    return tuple((stemmed, word) for token in raw for word, _ in _plain_token(token) if len(stemmed := stem(word)) >= 2)
