@@ -359,10 +359,9 @@ def build_index(flow: Flow) -> SearchIndex:
             if held is None or held[0] < entry[0]:
                 terms_[stem_] = entry
 
-    # What an outcome's contact adds, and what each of its keywords adds, recur over many outcomes:
-    # each is weighed once, then added (the same as putting its texts there: a stem keeps its best).
+    # What an outcome's contact adds is the same for all its outcomes: weighed once, then added (the
+    # same as putting its texts there: a stem keeps its best).
     from_contact: dict[tuple[str, str], dict[str, tuple[float, str]]] = {}
-    from_keyword: dict[str, dict[str, tuple[float, str]]] = {}
 
     def contact_words(contact_id: str, topic: str) -> dict[str, tuple[float, str]]:
         found = from_contact.get((contact_id, topic))
@@ -380,22 +379,6 @@ def build_index(flow: Flow) -> SearchIndex:
                         put(found, text, W_CONTACT)
         return found
 
-    def keyword_words(keyword: str) -> dict[str, tuple[float, str]]:
-        found = from_keyword.get(keyword)
-        if found is None:
-            found = from_keyword[keyword] = {}
-            pairs = [pair for pair in words(keyword) if pair[0][0] != NEG]  # "ei hakijoita" is one word
-            if len(pairs) < 2:
-                put(found, keyword, W_KEYWORD)
-            else:
-                # A word of a phrase ("vanha sopimus") says less on its own; the phrase said as one adds to it.
-                put(found, keyword, W_PHRASE)
-                for (first, _), (second, _) in pairwise(pairs):
-                    phrase = f"{first} {second}"
-                    if found.get(phrase, (0.0,))[0] < W_KEYWORD:
-                        found[phrase] = (W_KEYWORD, keyword)
-        return found
-
     lengths: list[float] = []
     for i, (oid, outcome) in enumerate(flow.outcomes.items()):
         own: dict[str, tuple[float, str]] = {}
@@ -407,7 +390,18 @@ def build_index(flow: Flow) -> SearchIndex:
                 put(own, keyword, W_PATH)
         add(own, contact_words(outcome.contact, outcome.topic))
         for keyword in outcome.keywords:
-            add(own, keyword_words(keyword))
+            pairs = words(keyword)
+            if len(pairs) > 1:
+                pairs = [pair for pair in pairs if pair[0][0] != NEG]  # "ei hakijoita" is one word
+            if len(pairs) < 2:
+                put(own, keyword, W_KEYWORD)
+                continue
+            # A word of a phrase ("vanha sopimus") says less on its own; the phrase said as one adds to it.
+            put(own, keyword, W_PHRASE)
+            for (first, _), (second, _) in pairwise(pairs):
+                phrase = f"{first} {second}"
+                if own.get(phrase, (0.0,))[0] < W_KEYWORD:
+                    own[phrase] = (W_KEYWORD, keyword)
         put(own, outcome.title, W_TITLE)
         from_above = inherited[parents[i]]
         length = inherited_length[parents[i]]
@@ -472,9 +466,18 @@ def _branches(
             found = sizes[prefix] = bisect_left(ordered, end) - bisect_left(ordered, prefix)
         return found
 
+    # A word in more outcomes than the widest top-level branch has cannot be in one branch only:
+    # the test skips it without ranking its outcomes (most of the entries are such common words).
+    widest = max((size(first) for first in {path[:1] for path in paths if path}), default=0)
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     for term, posting in postings.items():
-        if len(posting) < 2 or len(term) <= SHORT or term.startswith(NEG) or " " in term or term in NEUTRAL:
+        if (
+            not 2 <= len(posting) <= widest
+            or len(term) <= SHORT
+            or term.startswith(NEG)
+            or " " in term
+            or term in NEUTRAL
+        ):
             continue
         ranks = list(map(rank.__getitem__, posting))
         first, last = paths[by_rank[min(ranks)]], paths[by_rank[max(ranks)]]
