@@ -318,6 +318,7 @@ def build_index(flow: Flow) -> SearchIndex:
     # do not. None stands for no question (an outcome without a path).
     inherited: dict[str | None, dict[str, tuple[float, str]]] = {None: {}}
     inherited_length: dict[str | None, float] = {None: 0.0}
+    path_to: dict[str | None, tuple[tuple[str, str], ...]] = {None: ()}  # (as flow.paths, made once per step)
 
     def above(qid: str | None) -> dict[str, tuple[float, str]]:
         found = inherited.get(qid)
@@ -329,9 +330,11 @@ def build_index(flow: Flow) -> SearchIndex:
             link = links[qid]  # type: ignore[index]
             qid = link[0] if link else None
         found = inherited[qid]
+        path = path_to[qid]
         for qid in reversed(unknown):
             link = links[qid]  # type: ignore[index]
             if link is not None:  # (the root inherits nothing)
+                path += (link,)
                 found = dict(found)
                 option = flow.questions[link[0]].option(link[1])
                 put(found, option.label, W_PATH)  # type: ignore[union-attr]
@@ -339,6 +342,7 @@ def build_index(flow: Flow) -> SearchIndex:
                     put(found, keyword, W_PATH)
             inherited[qid] = found
             inherited_length[qid] = sum(w for w, _ in found.values())
+            path_to[qid] = path
         return found
 
     # Inherited words go in per question, for all its outcomes at once.
@@ -380,9 +384,11 @@ def build_index(flow: Flow) -> SearchIndex:
         return found
 
     lengths: list[float] = []
+    paths: list[tuple[tuple[str, str], ...]] = []
     for i, (oid, outcome) in enumerate(flow.outcomes.items()):
         own: dict[str, tuple[float, str]] = {}
-        if link := links.get(oid):
+        paths.append((*path_to[parents[i]], link) if (link := links.get(oid)) else ())
+        if link:
             option = flow.questions[link[0]].option(link[1])
             put(own, option.label, W_LABEL)  # type: ignore[union-attr]
             put(own, option.hint, W_PATH)  # type: ignore[union-attr]  # ancestors' hints summarise siblings: left out
@@ -413,11 +419,12 @@ def build_index(flow: Flow) -> SearchIndex:
         lengths.append(length)
     postings = dict(postings)  # type: ignore[assignment]
     n = len(outcomes)
-    idf = {s: math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)) for s, p in postings.items()}
+    # (a word's rarity depends on how many outcomes have it: worked out once per count)
+    rarity = {size: math.log(1.0 + (n - size + 0.5) / (size + 0.5)) for size in set(map(len, postings.values()))}
+    idf = {s: rarity[len(p)] for s, p in postings.items()}
     average = (sum(lengths) / n) if n else 1.0
     norms = [K1 * (1.0 - B + B * length / (average or 1.0)) for length in lengths]
     contacts = [flow.outcomes[oid].contact for oid in outcomes]
-    paths = [flow.paths.get(oid, ()) for oid in outcomes]
     names = tuple(sorted({_fold(w) for c in flow.contacts.values() for w in c.name.split()}))
     branches = _branches(postings, paths)
 
