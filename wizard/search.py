@@ -304,10 +304,7 @@ def build_index(flow: Flow) -> SearchIndex:
 
     def put(terms_: dict[str, tuple[float, str]], text: str, weight: float) -> None:
         """Add text's (stem, word as written) pairs at `weight`, keeping each stem's best."""
-        pairs = analysed.get(text)
-        if pairs is None:
-            pairs = analysed[text] = analyse_words(text)
-        for stem_, word in pairs:
+        for stem_, word in words(text):
             held = terms_.get(stem_)
             if held is None or held[0] < weight:
                 terms_[stem_] = (weight, word)
@@ -386,8 +383,9 @@ def build_index(flow: Flow) -> SearchIndex:
     lengths: list[float] = []
     paths: list[tuple[tuple[str, str], ...]] = []
     for i, (oid, outcome) in enumerate(flow.outcomes.items()):
+        link = links.get(oid)
+        paths.append((*path_to[parents[i]], link) if link else ())
         own: dict[str, tuple[float, str]] = {}
-        paths.append((*path_to[parents[i]], link) if (link := links.get(oid)) else ())
         if link:
             option = flow.questions[link[0]].option(link[1])
             put(own, option.label, W_LABEL)  # type: ignore[union-attr]
