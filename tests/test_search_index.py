@@ -117,7 +117,8 @@ def reference_index(flow: Flow) -> tuple:
             put(own, outcome.topic, W_TITLE)
         else:
             for topic in contact.topics:
-                put(own, topic, W_CONTACT)
+                if not any(s.startswith(NEG) for s, _ in reference_words(topic)):
+                    put(own, topic, W_CONTACT)
         for keyword in outcome.keywords:
             pairs = [pair for pair in reference_words(keyword) if not pair[0].startswith(NEG)]
             if len(pairs) < 2:
