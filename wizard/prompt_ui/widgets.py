@@ -241,6 +241,11 @@ def _fit(title: str, width: int, tail: str = "") -> str:
     return title[:room].rstrip() + "…" + tail
 
 
+# questionary replaces a choice's None value with its title: "← Takaisin" came back as the
+# text itself, which the callers took for a question id or a call id (a crash, or exit 2).
+_NONE = object()
+
+
 def select(
     io: PromptIO,
     message: str,
@@ -257,7 +262,7 @@ def select(
         values = [c.value for c in control.choices if not isinstance(c, questionary.Separator)] if control else []
         answer = _ask(question)
         if answer in values or not values:
-            return answer
+            return None if answer is _NONE else answer
 
 
 def _build(
@@ -285,7 +290,9 @@ def _build(
         )
     if extras:
         items.append(questionary.Separator("─" * 20))
-        items.extend(questionary.Choice(title=title, value=value) for title, value in extras)
+        items.extend(
+            questionary.Choice(title=title, value=_NONE if value is None else value) for title, value in extras
+        )
     default_choice = next((c for c in items if isinstance(c, questionary.Choice) and c.value == default), None)
     message = wrap_message(message)
     if len(message.rsplit("\n", 1)[-1]) + len(instruction) + 3 > columns():
