@@ -513,6 +513,30 @@ async def test_a_long_value_reads_from_its_start_once_focus_moves_on(flow: Flow)
         assert app.session.fields["provider"] == "Kuntoutuskeskus Maija Meikäläinen Oy"
 
 
+async def test_typing_in_the_form_leaves_the_detail_where_it_was_scrolled(flow: Flow):
+    """Every keystroke in the form scrolled the detail (and its draft) back to the top."""
+    from wizard.tui.widgets.detail import NodeDetail
+
+    app = make_app(flow)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.open_outcome("terapia_lantinen")
+        await pilot.press("e")
+        await settle(pilot, app)
+        detail = app.screen.query_one(NodeDetail)
+        opened_at = detail.scroll_y  # the address in view
+        assert detail.max_scroll_y > opened_at
+        detail.scroll_end(animate=False, immediate=True)
+        await settle(pilot, app)
+        bottom = detail.scroll_y
+        await pilot.press(*"Maija")
+        await settle(pilot, app)
+        assert app.session.fields["provider"] == "Maija"
+        assert detail.scroll_y == bottom > opened_at
+        app.open_outcome("terapia_itainen")  # another outcome still opens with its address in view
+        await settle(pilot, app)
+        assert detail.scroll_y < bottom
+
+
 async def test_a_channel_named_like_its_kind_is_named_once(flow: Flow):
     """The Extranet outcome's channel line read "Extranet: Extranet"."""
     app = make_app(flow)

@@ -22,6 +22,11 @@ def plain(text: str) -> Content:
 class NodeDetail(VerticalScroll):
     """Shows the engine's current node; refresh() after every engine move."""
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: dict[str, str] = {}  # widget id -> the text it shows
+        self._node: str | None = None  # the node shown: a new one scrolls to the top
+
     def compose(self) -> ComposeResult:
         yield Static(id="node-title", markup=False)
         # Wrapped: a continuation line stays indented under its own line's text.
@@ -33,14 +38,22 @@ class NodeDetail(VerticalScroll):
 
     def show(self, session: Session, now: datetime) -> None:
         node = session.current
+        moved, self._node = self._node != session.current_id, session.current_id
         if isinstance(node, Question):
             self._show_question(node)
+            if moved:
+                self.scroll_home(animate=False)
         else:
             self._show_outcome(session, node, now)
+            if moved:  # opening an outcome brings its address into view, at every size; typing does not scroll
+                self.scroll_home(animate=False)
+                self.query_one("#address").scroll_visible(animate=False)
 
     def _set(self, widget_id: str, text: str, visible: bool = True) -> None:
         widget = self.query_one(f"#{widget_id}", Static)
-        widget.update(plain(text))
+        if self._shown.get(widget_id) != text:  # every keystroke in the form repaints: only changes cost a layout
+            self._shown[widget_id] = text
+            widget.update(plain(text))
         widget.display = visible
 
     def _wrapped(self, widget_id: str, paras: list[Para], visible: bool = True) -> None:
@@ -60,7 +73,6 @@ class NodeDetail(VerticalScroll):
         self._wrapped("options", listing)
         self._wrapped("say", [Para("Avaa vaihtoehto puusta (Enter tai →) tai hae (/).")])
         self._set("draft", "", visible=False)
-        self.scroll_home(animate=False)
 
     def _show_outcome(self, session: Session, outcome: Outcome, now: datetime) -> None:
         # Imported at the first outcome: a start shows the first question only.
@@ -100,6 +112,3 @@ class NodeDetail(VerticalScroll):
             self._set("draft", render_text(session.draft()))
         else:
             self._set("draft", "", visible=False)
-        # Opening an outcome brings its address into view, at every size.
-        self.scroll_home(animate=False)
-        self.query_one("#address").scroll_visible(animate=False)

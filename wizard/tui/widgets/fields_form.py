@@ -75,6 +75,7 @@ class FieldsForm(Vertical):
         super().__init__(**kwargs)
         self.flow = flow
         self.values = values
+        self._errors: dict[str, str | None] = {}  # key -> the error shown under the field
 
     def compose(self) -> ComposeResult:
         yield Label(Content("Viestin tiedot (Esc sulkee; luonnos päivittyy kirjoittaessa)"), classes="form-title")
@@ -113,7 +114,9 @@ class FieldsForm(Vertical):
             return
         problem = check_field(key, event.value)
         error = self.query_one(f"#error-{key}", Static)
-        error.update(Content(problem or ""))
+        if self._errors.get(key) != problem:  # each update costs a layout pass: only when it changes
+            self._errors[key] = problem
+            error.update(Content(problem or ""))
         error.display = problem is not None
         self._check_personal_codes()
         if problem is None:  # an invalid value never reaches the draft

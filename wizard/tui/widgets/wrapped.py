@@ -43,8 +43,9 @@ class Wrapped(Static):
         self.paras: list[Para] = paras or []
 
     def show(self, paras: list[Para]) -> None:
-        self.paras = paras
-        self.refresh(layout=True)
+        if paras != self.paras:  # a keystroke in the form repaints the detail: unchanged parts stay as they are
+            self.paras = paras
+            self.refresh(layout=True)
 
     @property
     def text(self) -> str:
