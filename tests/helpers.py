@@ -109,7 +109,15 @@ def make_app(flow, tmp_path: Path | None = None, **fields):
 
 
 def text_of(app, widget_id: str) -> str:
-    """What one Static widget of the current screen shows."""
+    """What one Static widget of the current screen shows; for one that wraps its own lines
+    (a hanging indent, the breadcrumb), its text unwrapped (screen_lines shows the wrapping)."""
     from textual.widgets import Static
 
-    return str(app.screen.query_one(f"#{widget_id}", Static).render())
+    widget = app.screen.query_one(f"#{widget_id}", Static)
+    return str(getattr(widget, "text", None) or widget.render())
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as a person sees it, one string a row (modal screens over what is under
+    them, notices included when the test runs with notifications=True)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

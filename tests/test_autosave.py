@@ -167,3 +167,73 @@ def test_browse_resume_by_id(flow: Flow):
         for entry in autosave.pending():
             autosave.remove(entry.call_id)
         resume_call(flow, True)
+
+
+def _two_calls_one_from_a_newer_version(flow: Flow) -> tuple[autosave.Pending, autosave.Pending]:
+    """Two interrupted calls; the newer one's file says `format = 2` (a later kela-ohjaus wrote it)."""
+    calls = []
+    for outcome, age in (("sopimus_tilat", 120), ("tekniset_katso", 60)):
+        session = Session(flow)
+        session.jump_to(outcome)
+        autosave.save(session, front_end="browse")
+        path = autosave.path_for(session.call_id)
+        at = path.stat().st_mtime - age
+        os.utime(path, (at, at))
+        calls.append(session.call_id)
+    future = autosave.path_for(calls[1])
+    future.write_text(future.read_text().replace("format = 1\n", "format = 2\n", 1))
+    os.utime(future, (future.stat().st_mtime - 60,) * 2)
+    newer, usable = autosave.pending(flow.id)
+    assert (newer.call_id, usable.call_id) == (calls[1], calls[0])
+    return newer, usable
+
+
+async def test_browse_resume_marks_a_call_it_cannot_continue_and_stays_in_the_list(flow: Flow):
+    """Picking an autosave from a newer version ended `browse --resume` with exit 1, and the list
+    showed its outcome as if it could be opened: it is marked with why, and picking it says so."""
+    from textual.widgets import Label, OptionList
+
+    from wizard.tui.screens.resume import ResumePicker
+
+    newer, usable = _two_calls_one_from_a_newer_version(flow)
+    app = ResumePicker(flow, autosave.pending(flow.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        calls = app.query_one("#calls", OptionList)
+        rows = [str(o.prompt) for o in calls.options]
+        assert rows[0].startswith("EI VOI JATKAA") and "tehty uudemmalla versiolla" in rows[0]
+        assert "KATSO" not in rows[0] and "Tilojen muutokset" in rows[1]
+        assert calls.highlighted == 1  # the cursor starts on the call that can be continued
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert app.is_running and app.return_value is None
+        said = str(app.query_one("#confirm", Label).render())
+        assert "Tätä puhelua ei voi jatkaa" in said and "'format' = 2" in said and "jää ennalleen" in said
+        await pilot.press("down", "enter")
+    assert app.return_value == usable.call_id
+    assert newer.path.exists()
+
+
+def test_resume_opens_nothing_it_cannot_read_and_keeps_the_file(flow: Flow):
+    from wizard.tui.screens.resume import resume_call
+
+    newer, usable = _two_calls_one_from_a_newer_version(flow)
+    autosave.remove(usable.call_id)
+    with pytest.raises(InputError, match=r"'format' = 2.*uudemmalla"):
+        resume_call(flow, True)
+    assert newer.path.exists()
+    [left] = autosave.pending(flow.id)
+    assert left.label(flow, left.saved).startswith("EI VOI JATKAA · ")
+    assert left.problem(flow) is not None and str(newer.path) in left.problem(flow)[1]
+
+
+def test_a_call_that_cannot_be_continued_is_never_offered_for_removal(flow: Flow):
+    """A newer kela-ohjaus can still open it: "remove the old ones" leaves it alone."""
+    from wizard.tui.screens.resume import ResumePicker
+
+    newer, usable = _two_calls_one_from_a_newer_version(flow)
+    for entry in (newer, usable):
+        ten_days_ago = entry.path.stat().st_mtime - 10 * 86400
+        os.utime(entry.path, (ten_days_ago, ten_days_ago))
+    entries = autosave.pending(flow.id)
+    assert [p.call_id for p in ResumePicker(flow, entries).old()] == [usable.call_id]

@@ -19,7 +19,7 @@ from wizard.tui.screens.dialogs import ConfirmScreen, FileNameScreen
 from wizard.tui.screens.main import MainScreen
 from wizard.tui.widgets.flow_tree import FlowTree
 
-from .helpers import fixed_clock, make_app, text_of
+from .helpers import fixed_clock, make_app, screen_lines, text_of
 
 
 async def settle(pilot, app: KelaApp) -> None:
@@ -454,6 +454,150 @@ async def test_the_collector_paused_for_start_up_runs_again_once_the_first_scree
         gc.enable()
 
 
+# ---------------------------------------------------------------- fitting 80x24 and 60x20
+SMALL = [pytest.param((80, 24), id="80x24"), pytest.param((60, 20), id="60x20")]
+
+
+@pytest.mark.parametrize("size", SMALL)
+async def test_the_fields_form_header_is_whole(flow: Flow, size):
+    """At 80x24 the header was cut: "Viestin tiedot (Esc sulkee; luonnos päiv"."""
+    app = make_app(flow)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("e")
+        await settle(pilot, app)
+        screen = " ".join(line.split("▕")[-1].strip(" │╭╮╰╯─") for line in screen_lines(app))  # the form's pane
+        assert "Viestin tiedot (Esc sulkee; luonnos päivittyy kirjoittaessa)" in " ".join(screen.split())
+
+
+@pytest.mark.parametrize("size", [*SMALL, pytest.param((140, 30), id="140x30")])
+async def test_the_breadcrumb_keeps_the_current_place(flow: Flow, size):
+    """At 60x20 the path's last step, where the call is now, was pushed off the breadcrumb."""
+    app = make_app(flow)
+    async with app.run_test(size=size) as pilot:
+        app.open_outcome("sopimus_johtaja")
+        await settle(pilot, app)
+        crumb = " ".join(line.strip() for line in screen_lines(app)[:2]).replace("\u00a0", " ")
+        assert crumb.endswith("› Palveluntuottajan toiminnasta vastaavan johtajan muutos"), crumb
+        assert crumb.startswith("Alku › ")
+        assert ("…" in crumb) is (size[0] < 140)  # earlier steps give way only when they must
+
+
+def test_every_path_keeps_its_last_step_in_two_lines(flow: Flow):
+    from wizard.tui.widgets.breadcrumb import crumb_lines
+
+    for outcome_id in flow.outcomes:
+        labels = tuple(label for _, label in _labels_on_path(flow, outcome_id))
+        for width in (38, 58, 78, 118):
+            lines = crumb_lines(labels, width)
+            assert len(lines) <= 2 and all(len(line) <= width for line in lines), (outcome_id, width, lines)
+            if width >= 58:  # the browser at 60 columns and up: the current place is whole
+                assert " ".join(lines).replace("\u00a0", " ").endswith(labels[-1]), (outcome_id, width, lines)
+
+
+def _labels_on_path(flow: Flow, outcome_id: str) -> list[tuple[str, str]]:
+    session = Session(flow)
+    session.jump_to(outcome_id)
+    return [(a.node, a.label) for a in session.path]
+
+
+async def test_a_long_value_reads_from_its_start_once_focus_moves_on(flow: Flow):
+    """A long name showed scrolled ("ija Meikäläinen") after Tab."""
+    app = make_app(flow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await settle(pilot, app)
+        await pilot.press(*"Kuntoutuskeskus Maija Meikäläinen Oy", "tab")
+        await settle(pilot, app)
+        [row] = [line for line in screen_lines(app) if "Palveluntuottajan nimi" in line]
+        assert "Palveluntuottajan nimi  Kuntoutuskeskus" in row, row
+        assert app.session.fields["provider"] == "Kuntoutuskeskus Maija Meikäläinen Oy"
+
+
+async def test_typing_in_the_form_leaves_the_detail_where_it_was_scrolled(flow: Flow):
+    """Every keystroke in the form scrolled the detail (and its draft) back to the top."""
+    from wizard.tui.widgets.detail import NodeDetail
+
+    app = make_app(flow)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.open_outcome("terapia_lantinen")
+        await pilot.press("e")
+        await settle(pilot, app)
+        detail = app.screen.query_one(NodeDetail)
+        opened_at = detail.scroll_y  # the address in view
+        assert detail.max_scroll_y > opened_at
+        detail.scroll_end(animate=False, immediate=True)
+        await settle(pilot, app)
+        bottom = detail.scroll_y
+        await pilot.press(*"Maija")
+        await settle(pilot, app)
+        assert app.session.fields["provider"] == "Maija"
+        assert detail.scroll_y == bottom > opened_at
+        app.open_outcome("terapia_itainen")  # another outcome still opens with its address in view
+        await settle(pilot, app)
+        assert detail.scroll_y < bottom
+
+
+async def test_a_channel_named_like_its_kind_is_named_once(flow: Flow):
+    """The Extranet outcome's channel line read "Extranet: Extranet"."""
+    app = make_app(flow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_outcome("extranet_itse")
+        await settle(pilot, app)
+        assert text_of(app, "address") == "Extranet"
+    from wizard.describe import channel_heading
+
+    for contact in flow.contacts.values():
+        kind, _, rest = channel_heading(contact).partition(": ")
+        assert kind.casefold() != rest.casefold(), channel_heading(contact)
+
+
+@pytest.mark.parametrize("size", SMALL)
+async def test_wrapped_option_labels_and_hints_keep_their_indent(flow: Flow, size):
+    """A wrapped line went back to the left margin and read as an option of its own."""
+    app = make_app(flow)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, app)
+        lines = [line.split("▕")[-1] for line in screen_lines(app)]  # the right-hand pane (all of it at 60)
+        first = next(i for i, line in enumerate(lines) if "1. Vaativan" in line)
+        option_col = lines[first].index("1.")
+        for line in lines[first + 1 : first + 4]:  # the label's and the hint's continuations
+            assert line[option_col : option_col + 3] == "   " and line[option_col + 3] != " ", lines[first : first + 4]
+
+
+@pytest.mark.parametrize("size", SMALL)
+async def test_wrapped_help_entries_keep_their_indent(flow: Flow, size):
+    """A wrapped help entry went back to the dialog's margin, under the keys."""
+    app = make_app(flow)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await settle(pilot, app)
+        rows = [line.split("█")[1] if line.count("█") >= 2 else "" for line in screen_lines(app)]
+        at = next(i for i, row in enumerate(rows) if "haku soittajan sanoin" in row)
+        text_col = rows[at].index("haku")
+        following = rows[at + 1]
+        assert following[:text_col].strip() == "" and following[text_col] != " ", rows[at : at + 2]
+
+
+async def test_a_notice_does_not_cover_the_help(flow: Flow):
+    """At 60x20 a notice covered the help's lower right corner for its seconds on screen."""
+    app = make_app(flow)
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        await settle(pilot, app)
+        app.notify("Uusi puhelu aloitettu.", timeout=600, markup=False)
+        await settle(pilot, app)
+        assert "Uusi puhelu aloitettu." in "\n".join(screen_lines(app))
+        await pilot.press("question_mark")
+        await settle(pilot, app)
+        assert "Uusi puhelu aloitettu." not in "\n".join(screen_lines(app))
+        app.notify("AUTOMAATTINEN TALLENNUS EPÄONNISTUI", severity="error", timeout=600, markup=False)
+        await settle(pilot, app)
+        assert "AUTOMAATTINEN TALLENNUS" in "\n".join(screen_lines(app))  # an error still shows
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert "Uusi puhelu aloitettu." in "\n".join(screen_lines(app))  # back when the help closes
+
+
 # ---------------------------------------------------------------- SVG snapshots
 
 
@@ -481,6 +625,27 @@ def test_snapshot_narrow(flow: Flow, snap_compare):
     async def open_it(pilot):
         pilot.app.open_outcome("terapia_pohjoinen")
         await pilot.pause()
+
+    assert snap_compare(make_app(flow), terminal_size=(60, 20), run_before=open_it)
+
+
+def test_snapshot_fields_form_80x24(flow: Flow, snap_compare):
+    """The form's header whole, a long name read from its start once Tab moved on."""
+
+    async def fill_it(pilot):
+        pilot.app.open_outcome("terapia_lantinen")
+        await pilot.press("e", *"Kuntoutuskeskus Maija Meikäläinen Oy", "tab")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(flow), terminal_size=(80, 24), run_before=fill_it)
+
+
+def test_snapshot_help_60x20(flow: Flow, snap_compare):
+    """Wrapped help entries under their text."""
+
+    async def open_it(pilot):
+        await pilot.press("question_mark")
+        await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(flow), terminal_size=(60, 20), run_before=open_it)
 
@@ -712,7 +877,7 @@ async def test_help_is_made_from_the_bindings_and_scrolls_at_60x20(flow: Flow):
         await pilot.press("question_mark")
         await settle(pilot, app)
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one(Static).render())
+        text = app.screen.query_one("#help-text").text  # type: ignore[attr-defined]
         for binding in [*MainScreen.BINDINGS, *KelaApp.BINDINGS]:
             assert (binding.tooltip or binding.description) in text
         assert "Ctrl+Q" in text and "1–9" in text

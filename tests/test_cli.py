@@ -147,6 +147,12 @@ def test_find_json_and_no_match():
     assert run("find", "!!!").returncode == 1
 
 
+def test_find_names_a_channel_called_like_its_kind_once():
+    """`find` printed "Extranet: Extranet" under the Extranet hit."""
+    out = run("find", "aikataulu", "extranetissä", "--limit", "1").stdout.decode()
+    assert "[extranet_itse]\n   Extranet\n" in out and "Extranet: Extranet" not in out
+
+
 # The CLI's rule (issue 13): Finnish only, no English line after it. These are the English
 # words argparse and the old messages used; none may reach a user.
 ENGLISH = (

@@ -146,3 +146,13 @@ def test_readme_diagram_is_in_sync(flow: Flow):
     block = re.search(r"```mermaid\n(.*?)```", readme, re.S)
     assert block, "README.md has no mermaid block"
     assert block.group(1) == mermaid(flow), "run: kela-ohjaus graph > diagram, and paste it into README.md"
+
+
+def test_a_mark_that_is_a_word_is_not_repeated(flow: Flow):
+    """The legend read "chat chat" and "Extranet Extranet", and so did the Extranet outcome."""
+    for text in (mermaid(flow), dot(flow)):
+        labels = re.findall(r'(?:<br/>|\\n|\[")([^"<\\]+)"', text)
+        for label in labels:
+            words = label.split()
+            assert not (len(words) == 2 and words[0].casefold() == words[1].casefold()), label
+        assert "Extranet Extranet" not in text and "chat chat" not in text

@@ -386,6 +386,36 @@ def test_a_number_picks_the_call_it_numbers_though_every_row_has_digits():
     assert left["answers"]["muut_aihe"]["option"] == "sopimusmuutokset"
 
 
+def test_resume_marks_a_call_from_a_newer_version_and_picking_it_returns_to_the_list(capsys):
+    """The list showed such a call's outcome as if readable and picking it ended with exit 1:
+    it is marked, picking it says why and asks again, and its file stays."""
+    assert drive(pick("1") + pick("Keskinen") + CTRL_C)[0] == 130
+    assert drive(pick("1") + pick("Pohjoinen") + CTRL_C)[0] == 130
+    usable, newer = sorted(autosave.pending(), key=lambda p: p.data["outcome"])
+    newer.path.write_text(newer.path.read_text().replace("format = 1\n", "format = 2\n", 1))
+    at = usable.path.stat().st_mtime
+    os.utime(usable.path, (at - 60, at - 60))  # the newer-version call is row 1, the cursor starts on row 2
+    code, out = drive("1" + ENTER + ENTER + SKIP_FIELDS + QUIT, resume=True)
+    assert code == 0, out + capsys.readouterr().err
+    assert "Tätä puhelua ei voi jatkaa" in out and "'format' = 2" in out and "jää ennalleen" in out
+    assert out.count("Keskeytettyjä puheluita on 2") == 2  # the list again after the refusal
+    assert "keskinenvp.terapiasopimukset@kela.fi" in out  # then Enter opened the usable call
+    assert newer.path.exists() and [p.call_id for p in autosave.pending()] == [newer.call_id]
+
+
+def test_peru_in_the_resume_list_and_takaisin_in_change_answer_go_back(capsys):
+    """questionary returns a choice's title for a None value: "← Peru" was taken for a call id
+    (exit 2) and "← Takaisin" for a question id (a crash, exit 70)."""
+    assert drive(pick("1") + pick("Keskinen") + CTRL_C)[0] == 130
+    assert drive(pick("1") + pick("Pohjoinen") + CTRL_C)[0] == 130
+    code, out = drive(pick("Peru"), resume=True)
+    assert code == 0 and "Ei jatkettu" in out, capsys.readouterr().err
+    assert len(autosave.pending()) == 2
+    change = pick("Muuta") + pick("Takaisin")
+    code, out = drive(pick("1") + pick("Itäinen") + SKIP_FIELDS + change + QUIT)
+    assert code == 0, capsys.readouterr().err  # back at the action menu, where "Lopeta" ends the call
+
+
 def test_two_digits_pick_choice_ten_and_up():
     from wizard.prompt_ui.widgets import _build
 

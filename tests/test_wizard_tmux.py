@@ -259,3 +259,29 @@ def test_sigterm_keeps_the_answers_gives_the_terminal_back_and_says_how_to_resum
         assert f"kela-ohjaus wizard --resume {call_id}" in term.screen().replace("\n", "")  # wrapped at 80
         assert term.terminal_restored()
         assert 'option = "muut_palvelut"' in saved.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((60, 20), id="60x20")])
+def test_a_field_error_is_wrapped_not_cut(tmp_path: Path, size):
+    """prompt_toolkit showed a validation message in one line: at 60 columns the phone's ended
+    "…välilyöntejä, +," and the Y-tunnus's "…väliviiva"."""
+    with wizard(tmp_path, size) as term:
+        to_western_district_fields(term)
+        term.keys("Enter")  # the provider's name: skipped
+        term.wait_for("Y-tunnus")
+        answer(term, "123")
+        screen = term.wait_for("Y-tunnuksen muoto")
+        assert "tarkistusnumero)." in term.wait_for("tarkistusnumero).")
+        assert all(len(line) <= size[0] for line in screen.splitlines())
+        for _ in "123":
+            term.keys("BSpace")
+        term.keys("Enter")
+        term.wait_for("Yhteyshenkilö")
+        term.keys("Enter")
+        term.wait_for("Puhelin")
+        answer(term, "12ab")
+        term.wait_for("Puhelinnumerossa saa olla")
+        screen = term.wait_for("ja sulkeita.")
+        assert all(len(line) <= size[0] for line in screen.splitlines())
+        term.keys("C-c")
+        term.wait_for_exit(130)

@@ -243,11 +243,15 @@ class Saver:
 class Pending:
     """One interrupted call, as listed by `--resume`."""
 
-    def __init__(self, call_id: str, path: Path, data: dict[str, Any] | None, mtime: float) -> None:
+    def __init__(
+        self, call_id: str, path: Path, data: dict[str, Any] | None, mtime: float, read_error: str = ""
+    ) -> None:
         self.call_id = call_id
         self.path = path
-        self.data = data  # None: the file could not be read
+        self.data = data  # None: the file could not be read (read_error says why)
+        self.read_error = read_error
         self.saved = datetime.fromtimestamp(mtime, UTC)
+        self._problems: dict[str, tuple[str, str] | None] = {}
 
     @property
     def flow_id(self) -> str:
@@ -262,29 +266,57 @@ class Pending:
     def stale(self, now: datetime) -> bool:
         return now - self.saved > STALE_AFTER
 
+    def problem(self, flow: Flow) -> tuple[str, str] | None:
+        """Why this call cannot be continued in `flow` by this version: (a few words for the
+        list, the full Finnish message naming the file and what to do), or None when it can.
+
+        Checked with the same reader `load` uses, so the list never offers as readable a call
+        that opening would refuse (a record from a newer version, answers that no longer fit).
+        """
+        if flow.id not in self._problems:
+            self._problems[flow.id] = self._check(flow)
+        return self._problems[flow.id]
+
+    def _check(self, flow: Flow) -> tuple[str, str] | None:
+        from .record import from_record, unreadable_format
+
+        if self.data is None:
+            return "tiedostoa ei voi lukea", self.read_error
+        try:
+            from_record(flow, self.data, source=str(self.path))
+        except InputError as exc:
+            why = unreadable_format(self.data) if isinstance(self.data, dict) else None
+            short = "tehty uudemmalla versiolla" if why and "uudemmalla" in why else why or ""
+            return short or "vastaukset eivät enää sovi päätöspuuhun", str(exc)
+        return None
+
     def where(self, flow: Flow | None) -> str:
-        """The outcome's title, or the question the call stopped at (ids when the flow differs)."""
+        """The outcome's title, or the question the call stopped at (ids when the flow differs);
+        for a call that cannot be continued, why (label() marks it)."""
         if self.data is None:
             return "tiedostoa ei voi lukea"
         outcome = self.data.get("outcome")
         if flow is not None and self.flow_id == flow.id:
+            problem = self.problem(flow)
+            if problem:
+                return problem[0]
             if isinstance(outcome, str) and outcome in flow.outcomes:
                 return flow.outcomes[outcome].title
-            try:
-                from .record import from_record
+            from .record import from_record
 
-                return "kysymys: " + getattr(from_record(flow, self.data).session.current, "text", "?")
-            except InputError:
-                return "vastaukset eivät enää sovi päätöspuuhun"
+            return "kysymys: " + getattr(from_record(flow, self.data).session.current, "text", "?")
         return str(outcome) if isinstance(outcome, str) else "kesken"
 
     def label(self, flow: Flow | None, now: datetime, with_id: bool = True) -> str:
-        """time · flow · outcome or question [· front end · call id]"""
+        """time · flow · outcome or question [· front end · call id]; first, in capitals, when
+        the call cannot be continued (a list shortens a row from its end)."""
         from .localzone import in_local_zone  # the drafts' Date rule: the list and the .eml agree
 
         local, today = in_local_zone(self.saved), in_local_zone(now).date()
         when = f"{local:%d.%m. %H:%M}" if local.date() != today else f"tänään {local:%H:%M}"
-        text = f"{when} · {self.flow_id} · {self.where(flow)}"
+        unusable = self.data is None or (flow is not None and self.flow_id == flow.id and self.problem(flow))
+        mark = "EI VOI JATKAA · " if unusable else ""
+        text = f"{mark}{when} · {self.flow_id} · {self.where(flow)}"
         return text + self.tail() if with_id else text
 
     def tail(self) -> str:
@@ -294,8 +326,6 @@ class Pending:
 
 def pending(flow_id: str | None = None) -> list[Pending]:
     """Every interrupted call (newest first); with flow_id, only that flow's (and unreadable ones)."""
-    import tomli
-
     directory = state_dir()
     try:
         names = os.listdir(directory)
@@ -313,16 +343,54 @@ def pending(flow_id: str | None = None) -> list[Pending]:
             mtime = path.stat().st_mtime
         except OSError:
             continue  # its call ended meanwhile
-        try:
-            data = tomli.loads(_read(path))
-        except (KelaError, ValueError, RecursionError):
-            data = None  # listed as unreadable (a FIFO, a huge or broken file): never opened for resume
+        data, error = _parse(path)  # None: listed as unreadable (a FIFO, a huge or broken file), never opened
         if in_use(call_id):
             continue  # open in another window: not interrupted, and not ours to resume
-        entry = Pending(call_id, path, data, mtime)
+        entry = Pending(call_id, path, data, mtime, error)
         if flow_id is None or entry.data is None or entry.flow_id == flow_id:
             found.append(entry)
     return sorted(found, key=lambda p: p.saved, reverse=True)
+
+
+def _parse(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """An autosave's table, or None and why it cannot be read (in Finnish, naming the file)."""
+    import tomli
+
+    try:
+        return tomli.loads(_read(path)), ""
+    except KelaError as exc:  # not a regular file, too large: the message names the file
+        return None, str(exc)
+    except tomli.TOMLDecodeError as exc:
+        from .loader import plain_syntax_error  # only on this error path: the loader is slow to import
+
+        why = plain_syntax_error(str(exc))
+    except (ValueError, RecursionError):
+        why = "sisäkkäisiä tasoja on liian monta"
+    return None, f"{path}: keskeytettyä puhelua ei voi lukea (ei kelvollinen TOML-tiedosto): {why}."
+
+
+def resumable(flow: Flow) -> Pending | list[Pending]:
+    """What `--resume` without a call id offers, the same in both front ends: the one
+    interrupted call, opened at once, or the list to pick from. Calls that cannot be
+    continued (unreadable, from a newer version) stay in the list, marked with why, and
+    are never removed; InputError when none can be continued (naming each file and why)."""
+    entries = pending(flow.id)
+    usable = [p for p in entries if p.problem(flow) is None]
+    if not usable:
+        if not entries:
+            raise InputError("Ei keskeytettyä puhelua jatkettavaksi.")
+        reasons = [p.problem(flow)[1] for p in entries]  # type: ignore[index]
+        if len(reasons) == 1:
+            raise InputError(reasons[0])
+        raise InputError("Yhtäkään keskeytettyä puhelua ei voi jatkaa:\n" + "\n".join(reasons))
+    return usable[0] if len(entries) == 1 else entries
+
+
+def refusal(flow: Flow, entry: Pending) -> str:
+    """The notice when the agent picks a call that cannot be continued: why, and that it is kept."""
+    problem = entry.problem(flow)
+    why = problem[1] if problem else ""
+    return f"Tätä puhelua ei voi jatkaa. {why} Tiedosto jää ennalleen."
 
 
 def count_pending(now: datetime | None = None) -> tuple[int, int]:
@@ -370,14 +438,11 @@ def load(flow: Flow, call_id: str) -> Resumed:
         raise InputError(
             f"Puhelu {call_id} on auki toisessa ikkunassa (wizard tai selain): jatka siellä, tai sulje se ensin."
         )
-    import tomli
-
     from .record import from_record
 
-    try:
-        data = tomli.loads(_read(path))
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"{path}: keskeytettyä puhelua ei voi lukea: {exc}") from None
+    data, error = _parse(path)
+    if data is None:
+        raise InputError(error)
     replayed = from_record(flow, data, source=str(path))
     replayed.session.via = VIA_RESUME
     replayed.session.call_id = call_id  # the same call: it keeps its file

@@ -145,8 +145,7 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    from .channels import CHANNEL_NAMES
-    from .describe import channel_line, outcome_info
+    from .describe import channel_heading, outcome_info
     from .errors import EXIT_OK, EXIT_PROBLEM, UsageError
     from .search import find
     from .search_cache import load_index
@@ -197,7 +196,7 @@ def cmd_find(args: argparse.Namespace) -> int:
             outcome = flow.outcomes[hit.outcome]
             contact = flow.contact_of(outcome)
             _out(f"{rank}. {outcome.title}  [{hit.outcome}]")
-            _out(f"   {CHANNEL_NAMES[contact.kind]}: {channel_line(contact)}")
+            _out(f"   {channel_heading(contact)}")
             _out(f"   osui: {', '.join(hit.matched)}  (pisteet {hit.score})")
     return EXIT_OK
 

@@ -51,6 +51,14 @@ def channel_line(contact: Contact) -> str:
     return contact.name
 
 
+def channel_heading(contact: Contact) -> str:
+    """The channel's kind and its line ("sähköposti: osoite@kela.fi"); the kind alone is not
+    repeated where the contact is named after it (Extranet's line read "Extranet: Extranet")."""
+    line = channel_line(contact)
+    kind = CHANNEL_NAMES[contact.kind]
+    return line if line.casefold() == kind.casefold() else f"{kind}: {line}"
+
+
 def open_info(contact: Contact, now: datetime) -> dict[str, Any] | None:
     if contact.hours is None:
         return None

@@ -42,6 +42,13 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;").replace("\n", " ")
 
 
+def _marked(kind: str, text: str) -> str:
+    """A channel's mark before a text; a mark that is a word (chat, Extranet) is not repeated
+    when the text is that word ("Extranet Extranet" in the legend and on the Extranet outcome)."""
+    mark = SHAPES[kind]
+    return text if text.casefold() == mark.casefold() else f"{mark} {text}"
+
+
 def _css_class(kind: str) -> str:
     return kind.replace("-", "_")
 
@@ -63,7 +70,7 @@ def mermaid(flow: Flow, start: str | None = None) -> str:
             kinds.append(contact.kind)
         lines.append(
             f'    {node}["{_mermaid_text(outcome.title)}<br/>[{node}]<br/>'
-            f'{SHAPES[contact.kind]} {_mermaid_text(where)}"]:::{_css_class(contact.kind)}'
+            f'{_mermaid_text(_marked(contact.kind, where))}"]:::{_css_class(contact.kind)}'
         )
     for node in nodes:
         question = flow.questions.get(node)
@@ -74,7 +81,7 @@ def mermaid(flow: Flow, start: str | None = None) -> str:
     kinds.sort(key=list(COLOURS).index)
     lines.append('    subgraph Kanavat["Kanavat"]')
     for kind in kinds:
-        lines.append(f'        Kanava_{_css_class(kind)}["{SHAPES[kind]} {CHANNEL_NAMES[kind]}"]:::{_css_class(kind)}')
+        lines.append(f'        Kanava_{_css_class(kind)}["{_marked(kind, CHANNEL_NAMES[kind])}"]:::{_css_class(kind)}')
     lines.append("    end")
     for kind in kinds:
         lines.append(f"    classDef {_css_class(kind)} fill:{COLOURS[kind]},stroke:#333,color:#000")
@@ -108,7 +115,7 @@ def dot(flow: Flow, start: str | None = None) -> str:
         where = contact.address or contact.name
         if contact.kind not in kinds:
             kinds.append(contact.kind)
-        label = f"{_dot_text(outcome.title)}\\n[{node}]\\n{SHAPES[contact.kind]} {_dot_text(where)}"
+        label = f"{_dot_text(outcome.title)}\\n[{node}]\\n{_dot_text(_marked(contact.kind, where))}"
         lines.append(
             f'    "{node}" [shape=box, label="{label}", fillcolor="{COLOURS[contact.kind]}", channel="{contact.kind}"];'
         )
@@ -122,7 +129,7 @@ def dot(flow: Flow, start: str | None = None) -> str:
     lines.append('        label="Kanavat"; style=rounded;')
     for kind in kinds:
         lines.append(
-            f'        "Kanava_{_css_class(kind)}" [shape=box, label="{SHAPES[kind]} {CHANNEL_NAMES[kind]}", '
+            f'        "Kanava_{_css_class(kind)}" [shape=box, label="{_dot_text(_marked(kind, CHANNEL_NAMES[kind]))}", '
             f'fillcolor="{COLOURS[kind]}"];'
         )
     lines.append("    }")

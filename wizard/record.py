@@ -55,17 +55,24 @@ class Replayed(NamedTuple):
     notices: list[str]
 
 
+def unreadable_format(record: dict[str, Any]) -> str | None:
+    """Why this version cannot read the record's `format` (Finnish), or None when it can."""
+    version = record.get("format", FORMAT)  # hand-made records may leave it out
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= FORMAT:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT
+        return "tallenne on tehty uudemmalla kela-ohjauksen versiolla" if newer else "tuntematon tallennemuoto"
+    return None
+
+
 def from_record(flow: Flow, record: dict[str, Any], *, source: str = "record") -> Replayed:
     """Rebuild a session from a record; raise InputError if its answers no longer fit."""
     notices: list[str] = []
     if not isinstance(record, dict) or not isinstance(record.get("answers", {}), dict):
         raise InputError(f"{source}: ei ole kela-ohjaus-tallenne ([answers]-taulu puuttuu).")
-    version = record.get("format", FORMAT)  # hand-made records may leave it out
-    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= FORMAT:
-        newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT
-        why = "tallenne on tehty uudemmalla kela-ohjauksen versiolla" if newer else "tuntematon tallennemuoto"
+    why = unreadable_format(record)
+    if why:
         raise InputError(
-            f"{source}: kenttä 'format' = {version!r}: {why}; tämä versio lukee vain muotoa {FORMAT}. "
+            f"{source}: kenttä 'format' = {record.get('format')!r}: {why}; tämä versio lukee vain muotoa {FORMAT}. "
             "Päivitä kela-ohjaus tai tee tallenne uudelleen tällä versiolla."
         )
     meta = record.get("flow", {})

@@ -163,7 +163,7 @@ class Wizard:
             contact = self.flow.contact_of(outcome)
             choices.append((outcome.title, hit.outcome, "", f" → {channel_line(contact)}"))  # the address stays whole
         picked = select(self.io, "Valitse osuma:", choices, [(f"← {BACK}", None)])
-        if picked in self.flow.outcomes:  # questionary returns the title for a None value: "← Takaisin"
+        if picked in self.flow.outcomes:  # None: "← Takaisin"
             self.session.jump_to(picked)
             self._picked.update((a.node, a.option) for a in self.session.path)
 
@@ -528,26 +528,44 @@ def resume_call(io: PromptIO, out: Console, flow: Flow, requested: str | bool) -
     from datetime import UTC, datetime
 
     while True:
-        entries = [p for p in autosave.pending(flow.id) if p.data is not None]
-        if not entries:
-            raise InputError("Ei keskeytettyä puhelua jatkettavaksi.")
-        if len(entries) == 1:
-            return autosave.load(flow, entries[0].call_id)
+        offered = autosave.resumable(flow)
+        if isinstance(offered, autosave.Pending):
+            return autosave.load(flow, offered.call_id)
+        entries = offered
         now = datetime.now(UTC)
-        old = autosave.stale(entries, now)
+        # A call that cannot be continued is never offered for removal: a newer version may open it.
+        old = autosave.stale([p for p in entries if p.problem(flow) is None], now)
         # One line each (the id kept whole); the highlighted one is shown in full under the list.
-        choices = [(p.label(flow, now, with_id=False), p.call_id, p.label(flow, now), p.tail()) for p in entries]
+        choices = [(p.label(flow, now, with_id=False), p.call_id, _hint(flow, p, now), p.tail()) for p in entries]
         extras: list[tuple[str, Any]] = []
         if old:
             extras.append((f"Poista yli 7 päivää vanhat ({len(old)})", "cleanup"))
         extras.append(("← Peru", None))
         legend = "aika · päätöspuu · kohde tai kysymys · ohjelma · tunnus"
         out.line(f"Keskeytettyjä puheluita on {len(entries)} ({legend}).", "bold")
-        picked = select(io, "Mikä puhelu jatkuu?", choices, extras, instruction="(nuolet tai numero, Enter valitsee)")
+        first = next((p.call_id for p in entries if p.problem(flow) is None), None)  # the cursor starts there
+        instruction = "(nuolet tai numero, Enter valitsee)"
+        picked = select(io, "Mikä puhelu jatkuu?", choices, extras, default=first, instruction=instruction)
+        if picked is None:
+            return None
         if picked != "cleanup":
-            return autosave.load(flow, picked) if picked else None
+            entry = next(p for p in entries if p.call_id == picked)
+            if entry.problem(flow):  # back to the list, the file untouched
+                out.line(autosave.refusal(flow, entry), "error")
+                continue
+            try:
+                return autosave.load(flow, picked)
+            except InputError as exc:  # changed or opened elsewhere since it was listed: pick again
+                out.line(f"{exc} Tiedosto jää ennalleen.", "error")
+                continue
         question = f"Poistetaanko {len(old)} yli 7 päivää vanhaa keskeytettyä puhelua? Niitä ei voi palauttaa."
         if confirm(io, question, default=False):
             for entry in old:
                 autosave.remove(entry.call_id)
             out.line(f"Poistettiin {len(old)} vanhaa keskeytettyä puhelua.", "dim")
+
+
+def _hint(flow: Flow, entry: autosave.Pending, now: Any) -> str:
+    """The highlighted row in full under the list; for one that cannot be continued, why."""
+    problem = entry.problem(flow)
+    return entry.label(flow, now) + (f" — {problem[1]}" if problem else "")

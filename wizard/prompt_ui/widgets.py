@@ -241,6 +241,11 @@ def _fit(title: str, width: int, tail: str = "") -> str:
     return title[:room].rstrip() + "…" + tail
 
 
+# questionary replaces a choice's None value with its title: "← Takaisin" came back as the
+# text itself, which the callers took for a question id or a call id (a crash, or exit 2).
+_NONE = object()
+
+
 def select(
     io: PromptIO,
     message: str,
@@ -257,7 +262,7 @@ def select(
         values = [c.value for c in control.choices if not isinstance(c, questionary.Separator)] if control else []
         answer = _ask(question)
         if answer in values or not values:
-            return answer
+            return None if answer is _NONE else answer
 
 
 def _build(
@@ -285,7 +290,9 @@ def _build(
         )
     if extras:
         items.append(questionary.Separator("─" * 20))
-        items.extend(questionary.Choice(title=title, value=value) for title, value in extras)
+        items.extend(
+            questionary.Choice(title=title, value=_NONE if value is None else value) for title, value in extras
+        )
     default_choice = next((c for c in items if isinstance(c, questionary.Choice) and c.value == default), None)
     message = wrap_message(message)
     if len(message.rsplit("\n", 1)[-1]) + len(instruction) + 3 > columns():
@@ -320,7 +327,7 @@ def wrap_message(message: str) -> str:
 def text(io: PromptIO, message: str, validate: Callable[[str], bool | str] | None = None, default: str = "") -> str:
     question = questionary.text(
         wrap_message(message),
-        validate=validate,
+        validate=_wrapped_errors(validate) if validate else None,
         default=default,
         style=STYLE,
         qmark="›",
@@ -330,7 +337,36 @@ def text(io: PromptIO, message: str, validate: Callable[[str], bool | str] | Non
     # The control rule as it is typed or pasted: prompt_toolkit echoes a bidi override (U+202E)
     # raw, and it would turn the rest of the line around on a bidi terminal.
     question.application.layout.current_buffer.on_text_changed += _drop_controls
+    _error_lines_grow(question)
     return _ask(question)
+
+
+def _wrapped_errors(validate: Callable[[str], bool | str]) -> Callable[[str], bool | str]:
+    """A validation message wrapped between words at the terminal's width (see _error_lines_grow)."""
+
+    def check(value: str) -> bool | str:
+        result = validate(value)
+        if isinstance(result, str):
+            return "\n".join(textwrap.wrap(result, max(columns() - 2, 20), break_on_hyphens=False))
+        return result
+
+    return check
+
+
+def _error_lines_grow(question: questionary.Question) -> None:
+    """prompt_toolkit shows a validation message in a toolbar one line high: at 60 columns the
+    e-mail and phone messages were cut mid-sentence. The toolbar's window (found by its
+    control, which prompt_toolkit makes in ValidationToolbar) takes as many lines as the
+    message has; if a release changes that, the message is cut as before, nothing breaks."""
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.containers import Window
+
+    for window in question.application.layout.walk():
+        text = getattr(getattr(window, "content", None), "text", None)
+        if isinstance(window, Window) and getattr(text, "__qualname__", "").startswith("ValidationToolbar."):
+            window.height = None
+            window.wrap_lines = to_filter(True)
+            window.dont_extend_height = to_filter(True)
 
 
 def _drop_controls(buffer) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from ..widgets.key_hints import binding_keys
+from ..widgets.wrapped import Para, Wrapped
 
 
 class DialogScreen(ModalScreen[ScreenResultType]):
@@ -138,8 +139,9 @@ class CopyFallbackScreen(DialogScreen[bool]):
         self.dismiss(event.button.id == "save")
 
 
-def help_text(screen_bindings: list[Binding]) -> str:
-    """The help, made from the bindings themselves (tooltip = the help line)."""
+def help_paras(screen_bindings: list[Binding]) -> list[Para]:
+    """The help, made from the bindings themselves (tooltip = the help line); a wrapped
+    entry continues under its text, not under its keys."""
     from ..app import KelaApp
     from ..widgets.fields_form import FieldsForm
     from ..widgets.search_bar import SearchBar
@@ -150,23 +152,30 @@ def help_text(screen_bindings: list[Binding]) -> str:
         ("Tietolomakkeessa", FieldsForm.BINDINGS),
         ("Aina", KelaApp.BINDINGS),
     ]
-    lines: list[str] = []
+    lines: list[Para] = []
     for title, bindings in groups:
         rows: dict[str, list[str]] = {}  # help line -> keys, so "Enter, →" share one row
         for binding in bindings:
             if isinstance(binding, Binding):
                 rows.setdefault(binding.tooltip or binding.description, []).append(binding_keys(binding))
-        lines.append(title)
+        lines.append(Para(title, style="bold"))
         for text, keys in rows.items():
             shown = f"{keys[0]}–{keys[-1]}" if len(keys) > 2 and all(k.isdigit() for k in keys) else ", ".join(keys)
-            lines.append(f"  {shown:<16} {text}")
-        lines.append("")
-    lines.append('Tiedot ovat Kelan sivulta "Kuntoutuksen yhteystiedot kuntoutuksen palveluntuottajille".')
-    lines.append("Missä sivu ei kerro puhelinnumeroa tai osoitetta, tämä työkalu ei keksi sellaista.")
-    return "\n".join(lines)
+            lines.append(Para(f"  {shown:<16} {text}", hang=2 + max(16, len(shown)) + 1))
+        lines.append(Para(""))
+    lines.append(Para('Tiedot ovat Kelan sivulta "Kuntoutuksen yhteystiedot kuntoutuksen palveluntuottajille".'))
+    lines.append(Para("Missä sivu ei kerro puhelinnumeroa tai osoitetta, tämä työkalu ei keksi sellaista."))
+    return lines
 
 
 class HelpScreen(DialogScreen[None]):
+    # A notice would cover the help's lower right corner (at 60x20 for its whole 5 s): while the
+    # help is open, only errors show; the others come back on closing, if not expired.
+    DEFAULT_CSS = """
+    HelpScreen Toast.-information, HelpScreen Toast.-warning {
+        visibility: hidden;
+    }
+    """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Sulje")]
 
     def __init__(self, bindings: list[Binding]) -> None:
@@ -175,5 +184,5 @@ class HelpScreen(DialogScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Static(Content(help_text(self.bindings)))
+            yield Wrapped(help_paras(self.bindings), id="help-text")
             yield Label(Content("Esc sulkee, nuolet vierittävät"), classes="dialog-hint")

@@ -9,14 +9,14 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static, Tree
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...engine import VIA_SEARCH, Session
 from ...gcpause import end_startup
 from ...model import Outcome, Question
+from ..widgets.breadcrumb import Breadcrumb
 from ..widgets.detail import NodeDetail
 from ..widgets.flow_tree import FlowTree, TreeData
 from ..widgets.key_hints import KeyHints
@@ -68,7 +68,7 @@ class MainScreen(Screen[None]):
         return self.session.flow
 
     def compose(self) -> ComposeResult:
-        yield Static(id="breadcrumb", markup=False)
+        yield Breadcrumb(id="breadcrumb")
         with Horizontal(id="main"):
             yield FlowTree(self.flow, id="tree")
             with Vertical(id="right"):
@@ -117,9 +117,7 @@ class MainScreen(Screen[None]):
 
     def paint(self) -> None:
         """The breadcrumb and the detail, from the engine's state. Nothing else."""
-        labels = [a.label for a in self.session.path]
-        crumb = " › ".join(["Alku", *labels]) if labels else "Alku"
-        self.query_one("#breadcrumb", Static).update(Content(crumb))
+        self.query_one(Breadcrumb).show(tuple(a.label for a in self.session.path))
         self.query_one(NodeDetail).show(self.session, self.session.clock())
 
     def keep(self) -> None:

@@ -29,28 +29,32 @@ class ResumePicker(App[str | None]):
     ENABLE_COMMAND_PALETTE = False
     CSS = """
     Label { padding: 0 1; }
-    #confirm { color: $warning; }
+    #confirm { color: $warning; width: 100%; }
     OptionList { height: 1fr; }
     """
 
-    def __init__(self, flow: Flow, entries: list[autosave.Pending]) -> None:
+    def __init__(self, flow: Flow, entries: list[autosave.Pending], notice: str = "") -> None:
         super().__init__()
         self.flow = flow
         self.entries = entries
+        self.notice = notice  # why the previous pick could not be opened
         self.confirming = False
+        self.refused = False  # the line under the list says why a pick cannot be continued
 
     def compose(self) -> ComposeResult:
         yield Label(Content(f"Keskeytettyjä puheluita on {len(self.entries)}. Mikä puhelu jatkuu?"))
         yield Label(Content("aika · päätöspuu · kohde tai kysymys · ohjelma · tunnus"), id="legend")
         yield OptionList(id="calls")
-        yield Label(Content(""), id="confirm")
+        yield Label(Content(self.notice), id="confirm")
         yield Footer()
 
     def on_mount(self) -> None:
         self.fill()
 
     def old(self) -> list[autosave.Pending]:
-        return autosave.stale(self.entries, datetime.now(UTC))
+        # A call that cannot be continued is never offered for removal: a newer version may open it.
+        usable = [p for p in self.entries if p.problem(self.flow) is None]
+        return autosave.stale(usable, datetime.now(UTC))
 
     def fill(self) -> None:
         now = datetime.now(UTC)
@@ -61,15 +65,22 @@ class ResumePicker(App[str | None]):
         calls = self.query_one("#calls", OptionList)
         calls.clear_options()
         calls.add_options(options)
-        calls.highlighted = 0 if options else None
+        # The cursor starts on the newest call that can be continued.
+        usable = [i for i, p in enumerate(self.entries) if p.problem(self.flow) is None]
+        calls.highlighted = usable[0] if usable else 0 if options else None
         calls.focus()
 
     @on(OptionList.OptionSelected, "#calls")
     def picked(self, event: OptionList.OptionSelected) -> None:
+        confirm = self.query_one("#confirm", Label)
         if event.option.id != CLEANUP:
+            entry = next(p for p in self.entries if p.call_id == event.option.id)
+            if entry.problem(self.flow):  # stay in the list and say why; the file is left as it is
+                self.confirming, self.refused = False, True
+                confirm.update(Content(autosave.refusal(self.flow, entry)))
+                return
             self.exit(event.option.id)
             return
-        confirm = self.query_one("#confirm", Label)
         if not self.confirming:  # a second Enter on the same line is the yes; anything else is a no
             self.confirming = True
             question = f"Poistetaanko {len(self.old())} vanhaa puhelua? Niitä ei voi palauttaa. Enter = kyllä"
@@ -85,8 +96,8 @@ class ResumePicker(App[str | None]):
 
     @on(OptionList.OptionHighlighted, "#calls")
     def moved(self) -> None:
-        if self.confirming:
-            self.confirming = False
+        if self.confirming or self.refused:
+            self.confirming = self.refused = False
             self.query_one("#confirm", Label).update(Content(""))
 
     def action_cancel(self) -> None:
@@ -97,10 +108,15 @@ def resume_call(flow: Flow, requested: str | bool) -> autosave.Resumed | None:
     """The call `browse --resume` continues: the one named, the only one, or the one picked."""
     if isinstance(requested, str):
         return autosave.load(flow, requested)
-    entries = [p for p in autosave.pending(flow.id) if p.data is not None]
-    if not entries:
-        raise InputError("Ei keskeytettyä puhelua jatkettavaksi.")
-    if len(entries) == 1:
-        return autosave.load(flow, entries[0].call_id)
-    picked = ResumePicker(flow, entries).run()
-    return autosave.load(flow, picked) if picked else None
+    notice = ""
+    while True:
+        offered = autosave.resumable(flow)
+        if isinstance(offered, autosave.Pending):
+            return autosave.load(flow, offered.call_id)
+        picked = ResumePicker(flow, offered, notice).run()
+        if not picked:
+            return None
+        try:
+            return autosave.load(flow, picked)
+        except InputError as exc:  # changed or opened elsewhere since it was listed: pick again
+            notice = f"{exc} Tiedosto jää ennalleen."

@@ -28,6 +28,11 @@ class FieldsForm(Vertical):
         padding: 0 1;
     }
 
+    /* Wrapped, not cut, in the narrow right-hand pane ("… luonnos päiv" at 80x24). */
+    FieldsForm .form-title {
+        width: 100%;
+    }
+
     FieldsForm .field-row {
         height: 1;
     }
@@ -70,6 +75,7 @@ class FieldsForm(Vertical):
         super().__init__(**kwargs)
         self.flow = flow
         self.values = values
+        self._errors: dict[str, str | None] = {}  # key -> the error shown under the field
 
     def compose(self) -> ComposeResult:
         yield Label(Content("Viestin tiedot (Esc sulkee; luonnos päivittyy kirjoittaessa)"), classes="form-title")
@@ -108,11 +114,19 @@ class FieldsForm(Vertical):
             return
         problem = check_field(key, event.value)
         error = self.query_one(f"#error-{key}", Static)
-        error.update(Content(problem or ""))
+        if self._errors.get(key) != problem:  # each update costs a layout pass: only when it changes
+            self._errors[key] = problem
+            error.update(Content(problem or ""))
         error.display = problem is not None
         self._check_personal_codes()
         if problem is None:  # an invalid value never reaches the draft
             self.post_message(self.Changed(key, event.value))
+
+    @on(Input.Blurred)
+    def show_from_the_start(self, event: Input.Blurred) -> None:
+        # Textual keeps a long value scrolled to where the cursor was: "ija Meikäläinen" was all
+        # that showed of a name once focus moved on. Unfocused, a value reads from its start.
+        event.input.scroll_to(x=0, animate=False, immediate=True)
 
     def values_now(self) -> dict[str, str]:
         return {key: self.query_one(f"#field-{key}", Input).value for key in FIELD_KEYS}
