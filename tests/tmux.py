@@ -12,6 +12,9 @@ import uuid
 from pathlib import Path
 
 # Key names tmux understands; anything else passed to human()/burst() is text.
+# The test run's own tmux server (one per pytest process), never the default one.
+SOCKET = f"kela-ohjaus-tests-{os.getpid()}"
+
 TMUX_KEY_NAMES = frozenset({"Enter", "Tab", "BTab", "Escape", "BSpace", "Up", "Down", "Left", "Right", "C-q", "C-c"})
 
 
@@ -27,14 +30,17 @@ class Tmux:
             f"echo $? > {shlex.quote(str(self.status))}; sleep 60"
         )
         self.width, self.height = width, height
-        self.tmux = shutil.which("tmux") or "/usr/bin/tmux"
+        # A tmux server of the test run's own (its socket, no config file): nothing a test
+        # sends or copies (a program's `tmux load-buffer -w`) reaches the developer's tmux,
+        # and the developer's tmux.conf cannot change what the tests see.
+        self.tmux = [shutil.which("tmux") or "/usr/bin/tmux", "-L", SOCKET, "-f", "/dev/null"]
 
     def __enter__(self) -> Tmux:
         self.status.unlink(missing_ok=True)  # a previous run in the same home
         env = {**os.environ, "TERM": "xterm-256color"}
         subprocess.run(
             [
-                self.tmux,
+                *self.tmux,
                 "new-session",
                 "-d",
                 "-s",
@@ -57,12 +63,12 @@ class Tmux:
         return self
 
     def __exit__(self, *exc) -> None:
-        subprocess.run([self.tmux, "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-session", "-t", self.name], capture_output=True)
 
     def program_pid(self) -> int | None:
         """The program's pid: the child of the pane's shell (which waits to record the exit code)."""
         shell = subprocess.run(
-            [self.tmux, "display-message", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True
+            [*self.tmux, "display-message", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True
         ).stdout.strip()
         children = subprocess.run(["ps", "-o", "pid=", "--ppid", shell], capture_output=True, text=True).stdout.split()
         return int(children[0]) if children else None
@@ -81,15 +87,15 @@ class Tmux:
 
     def screen(self) -> str:
         return subprocess.run(
-            [self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
         ).stdout
 
     def keys(self, *keys: str) -> None:
-        subprocess.run([self.tmux, "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def type(self, text: str, enter: bool = False) -> None:
         for ch in text:  # one key at a time, as a person types
-            subprocess.run([self.tmux, "send-keys", "-t", self.name, "-l", ch], check=True)
+            subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", ch], check=True)
             time.sleep(0.02)
         if enter:
             self.keys("Enter")
@@ -105,9 +111,9 @@ class Tmux:
 
     def burst(self, *keys: str) -> None:
         """All keys from one tmux command, written to the terminal back to back (a fast burst)."""
-        command: list[str] = [self.tmux]
+        command: list[str] = [*self.tmux]
         for key in keys:
-            if len(command) > 1:
+            if len(command) > len(self.tmux):
                 command.append(";")
             literal = [] if key in TMUX_KEY_NAMES else ["-l"]
             command.extend(["send-keys", "-t", self.name, *literal, key])
