@@ -277,8 +277,8 @@ def test_start_again_keeps_the_caller_and_asks_the_matter_again():
 
 
 def test_new_call_clears_everything():
-    keys = pick("1") + pick("Etel") + "Kuntoutus Oy" + ENTER * 7 + pick("Uusi puhelu") + pick("Kyllä") + pick("1") + pick("Etel")
-    keys += ENTER * 7
+    keys = pick("1") + pick("Etel") + "Kuntoutus Oy" + ENTER * 7 + pick("Uusi puhelu") + pick("Kyllä")
+    keys += pick("1") + pick("Etel") + ENTER * 7
     code, out = drive(keys + QUIT_ANYWAY)
     assert code == 0
     assert "Palveluntuottaja: [Palveluntuottajan nimi]" in out.split("Uusi puhelu aloitettu")[-1]
