@@ -114,6 +114,43 @@ async def test_a_burst_of_keys_never_ends_the_call(flow: Flow, seed: int, tmp_pa
         assert app.session.current_id in flow.questions.keys() | flow.outcomes.keys()
 
 
+async def test_letters_typed_after_tab_go_together_once_focus_has_settled(flow: Flow, monkeypatch):
+    """Tab, then a name typed fast: the gate waits once for the Tab to move focus, then
+    lets every letter queued behind it into the new field at once. It used to hand them on
+    one full settle apart, so the text appeared seconds after it was typed (the newcomer's
+    B1). Counted, not timed: how many times the gate waited for everything to settle."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    from wizard.tui.keygate import KeyGate
+
+    waits = 0
+    real = KeyGate.wait_settled
+
+    async def counted(self) -> None:
+        nonlocal waits
+        waits += 1
+        await real(self)
+
+    monkeypatch.setattr(KeyGate, "wait_settled", counted)
+    name = "Kuntoutuskeskus Koivu Oy, Helsinki"
+    app = make_app(flow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_outcome("akva_mittarit")
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert app.focused.id == "field-provider"
+        waits = 0
+        for key in ["tab", *name, "tab", *"0246246-0"]:  # all queued before the gate runs
+            character = None if key == "tab" else key
+            app.post_message(events.Key(key if len(key) > 1 or key.isalnum() else _character_to_key(key), character))
+        await settle(pilot, app)
+        values = {field.id: field.value for field in app.screen.query("#fields-form Input").results(Input)}
+        assert values["field-business_id"] == name and values["field-contact"] == "0246246-0"
+        assert values["field-provider"] == ""
+        assert waits <= 6  # a few per Tab, not one per letter (45 letters)
+
+
 async def test_arrow_keys_walk_the_tree(flow: Flow):
     app = make_app(flow)
     async with app.run_test(size=(100, 30)) as pilot:
