@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shlex
 import shutil
@@ -16,6 +17,30 @@ from pathlib import Path
 SOCKET = f"kela-ohjaus-tests-{os.getpid()}"
 
 TMUX_KEY_NAMES = frozenset({"Enter", "Tab", "BTab", "Escape", "BSpace", "Up", "Down", "Left", "Right", "C-q", "C-c"})
+
+
+_server_started = False
+
+
+def _own_server(tmux: list[str], env: dict[str, str]) -> None:
+    """Start the run's tmux server once and keep it up between tests (exit-empty off): a server
+    that stops when a test's last session closes can meet the next test's new-session on its
+    way out. It is stopped when the test run ends."""
+    global _server_started
+    if _server_started:
+        return
+    subprocess.run([*tmux, "start-server", ";", "set-option", "-g", "exit-empty", "off"], check=True, env=env)
+    socket = subprocess.run(
+        [*tmux, "display-message", "-p", "#{socket_path}"], capture_output=True, text=True, env=env
+    ).stdout.strip()
+
+    def stop() -> None:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+        if socket:
+            Path(socket).unlink(missing_ok=True)  # tmux leaves the socket file behind
+
+    atexit.register(stop)
+    _server_started = True
 
 
 class Tmux:
@@ -38,6 +63,7 @@ class Tmux:
     def __enter__(self) -> Tmux:
         self.status.unlink(missing_ok=True)  # a previous run in the same home
         env = {**os.environ, "TERM": "xterm-256color"}
+        _own_server(self.tmux, env)
         subprocess.run(
             [
                 *self.tmux,
