@@ -5,7 +5,9 @@ that moves focus (Enter in the search box, Tab in the fields form, `e` opening
 the form) only moves it a few messages later, so keys typed faster than that
 went to the old widget: "q" after a search ended up in the hidden search box,
 Y-tunnus digits in the provider field. The gate holds each key (and paste)
-until every message the previous one caused has been handled.
+until every message the previous one caused has been handled. Letters for a
+text field need not wait on each other: once focus has settled on the field,
+the letters queued behind the key that moved it go in together.
 """
 
 from __future__ import annotations
