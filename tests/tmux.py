@@ -102,12 +102,12 @@ class Tmux:
     def terminal_restored(self) -> bool:
         """The pane is back as the program found it: line editing and echo on, no alternate screen."""
         tty = subprocess.run(
-            [self.tmux, "display-message", "-p", "-t", self.name, "#{pane_tty}"], capture_output=True, text=True
+            [*self.tmux, "display-message", "-p", "-t", self.name, "#{pane_tty}"], capture_output=True, text=True
         ).stdout.strip()
         with open(tty) as pane:
             modes = subprocess.run(["stty", "-a"], stdin=pane, capture_output=True, text=True).stdout.split()
         alternate = subprocess.run(
-            [self.tmux, "display-message", "-p", "-t", self.name, "#{alternate_on}"], capture_output=True, text=True
+            [*self.tmux, "display-message", "-p", "-t", self.name, "#{alternate_on}"], capture_output=True, text=True
         ).stdout.strip()
         return "icanon" in modes and "echo" in modes and alternate == "0"
 
@@ -148,8 +148,8 @@ class Tmux:
     def raw(self, data: bytes) -> None:
         """Bytes as the terminal sends them, valid UTF-8 or not (a Latin-1 terminal's ä is 0xE4)."""
         buffer = f"raw-{self.name}"
-        subprocess.run([self.tmux, "set-buffer", "-b", buffer, data], check=True)
-        subprocess.run([self.tmux, "paste-buffer", "-d", "-b", buffer, "-t", self.name], check=True)
+        subprocess.run([*self.tmux, "set-buffer", "-b", buffer, data], check=True)
+        subprocess.run([*self.tmux, "paste-buffer", "-d", "-b", buffer, "-t", self.name], check=True)
 
     def wait_for(self, text: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
