@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import inspect
+import os
 import types
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +22,32 @@ from .helpers import fixed_clock, run
 def _private_home(tmp_path_factory, monkeypatch):
     """Keep autosaves, logs and caches of every test out of the real home."""
     monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(autouse=True)
+def _no_real_clipboard(monkeypatch):
+    """No test copies into the developer's clipboard or tmux paste buffer: the clipboard
+    tools are off, and no program a test starts thinks it runs in the developer's tmux
+    (tests/tmux.py starts its own tmux server). A test of the tools turns them back on."""
+    monkeypatch.setenv("KELA_OHJAUS_CLIPBOARD", "off")
+    for name in ("TMUX", "TMUX_PANE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# What may appear in the checkout's root during a run: caches and the serve tests' screenshots.
+ROOT = Path(__file__).resolve().parent.parent
+ROOT_OUTPUT = frozenset({"test-artifacts", "snapshot_report.html"})
+
+
+@pytest.fixture(autouse=True)
+def _nothing_new_in_the_checkout_root():
+    """A test that saves a file under a relative name (the browser's storm once typed
+    `eba` into the record dialog) must save it in its own tmp_path, not in the checkout."""
+    before = set(os.listdir(ROOT))
+    yield
+    new = {n for n in set(os.listdir(ROOT)) - before if not n.startswith(".") and n not in ROOT_OUTPUT}
+    if new:
+        pytest.fail(f"the test left {sorted(new)} in {ROOT}: write into tmp_path (monkeypatch.chdir)")
 
 
 @pytest.fixture(scope="session")

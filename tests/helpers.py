@@ -93,6 +93,8 @@ def pick(label_fragment: str) -> str:
 
 
 QUIT = pick("Lopeta")
+# Lopeta with typed fields no copy or save has taken asks first (default No): yes, end it.
+QUIT_ANYWAY = QUIT + pick("Kyllä")
 
 
 # ---------------------------------------------------------------- the browser, under Pilot

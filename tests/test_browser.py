@@ -89,11 +89,14 @@ STORM_KEYS = [
 
 
 @pytest.mark.parametrize("seed", range(6))
-async def test_a_burst_of_keys_never_ends_the_call(flow: Flow, seed: int, tmp_path: Path):
+async def test_a_burst_of_keys_never_ends_the_call(flow: Flow, seed: int, tmp_path: Path, monkeypatch):
     import random
 
     from textual import events
 
+    # The storm may type a bare name (the dialog selects its text on focus) into `r`'s
+    # dialog and save there: a relative name lands in the working directory.
+    monkeypatch.chdir(tmp_path)
     app = make_app(flow, tmp_path)
     keys = random.Random(seed).choices(STORM_KEYS, k=100)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -109,6 +112,43 @@ async def test_a_burst_of_keys_never_ends_the_call(flow: Flow, seed: int, tmp_pa
             await settle(pilot, app)
         assert app.is_running and isinstance(app.screen, MainScreen)
         assert app.session.current_id in flow.questions.keys() | flow.outcomes.keys()
+
+
+async def test_letters_typed_after_tab_go_together_once_focus_has_settled(flow: Flow, monkeypatch):
+    """Tab, then a name typed fast: the gate waits once for the Tab to move focus, then
+    lets every letter queued behind it into the new field at once. It used to hand them on
+    one full settle apart, so the text appeared seconds after it was typed (the newcomer's
+    B1). Counted, not timed: how many times the gate waited for everything to settle."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    from wizard.tui.keygate import KeyGate
+
+    waits = 0
+    real = KeyGate.wait_settled
+
+    async def counted(self) -> None:
+        nonlocal waits
+        waits += 1
+        await real(self)
+
+    monkeypatch.setattr(KeyGate, "wait_settled", counted)
+    name = "Kuntoutuskeskus Koivu Oy, Helsinki"
+    app = make_app(flow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_outcome("akva_mittarit")
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert app.focused.id == "field-provider"
+        waits = 0
+        for key in ["tab", *name, "tab", *"0246246-0"]:  # all queued before the gate runs
+            character = None if key == "tab" else key
+            app.post_message(events.Key(key if len(key) > 1 or key.isalnum() else _character_to_key(key), character))
+        await settle(pilot, app)
+        values = {field.id: field.value for field in app.screen.query("#fields-form Input").results(Input)}
+        assert values["field-business_id"] == name and values["field-contact"] == "0246246-0"
+        assert values["field-provider"] == ""
+        assert waits <= 6  # a few per Tab, not one per letter (45 letters)
 
 
 async def test_arrow_keys_walk_the_tree(flow: Flow):
@@ -828,8 +868,8 @@ async def test_new_call_clears_every_trace_of_the_previous_caller(flow: Flow):
         assert "Soittajaoy" not in screen and "tulkki" not in screen
 
 
-@pytest.mark.parametrize("key", ["q", "ctrl+q", "ctrl+c"])
-async def test_q_ctrl_q_and_ctrl_c_end_the_call_the_same_way(flow: Flow, key):
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
+async def test_q_and_ctrl_q_end_the_call_the_same_way(flow: Flow, key):
     logged: list[str] = []
     session = Session(flow, clock=fixed_clock)
     app = KelaApp(session, on_finish=lambda s, how: logged.append(how))
@@ -843,6 +883,66 @@ async def test_q_ctrl_q_and_ctrl_c_end_the_call_the_same_way(flow: Flow, key):
     assert app.return_code == 0 and logged == ["finished"]
     assert not list(state.glob("autosave*"))
     assert not any("quit" in n.lower() for n in notices(app))
+
+
+async def test_ctrl_c_keeps_the_call_for_resume_as_in_the_wizard(flow: Flow):
+    """Ctrl+C pressed out of habit (to copy) must not lose a call: exit 130, the
+    autosave stays and `browse --resume` reopens it with its fields."""
+    from wizard import autosave
+
+    logged: list[str] = []
+    session = Session(flow, clock=fixed_clock)
+    app = KelaApp(session, on_finish=lambda s, how: logged.append(how))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_outcome("akva_mittarit")
+        session.set_field("provider", "Kuntoutus Oy")
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_value == 130 and app.interrupted and logged == ["abandoned"]
+    resumed = autosave.load(flow, session.call_id)
+    assert resumed.session.fields["provider"] == "Kuntoutus Oy"
+    assert resumed.session.current_id == "akva_mittarit"
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
+async def test_ending_a_call_with_typed_fields_asks_first_and_no_keeps_it(flow: Flow, key):
+    from wizard import autosave
+
+    session = Session(flow, clock=fixed_clock)
+    app = KelaApp(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_outcome("akva_mittarit")
+        session.set_field("provider", "Kuntoutus Oy")
+        app.saver.request(session)
+        await settle(pilot, app)
+        await pilot.press(key)
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmScreen) and "Lopetetaanko puhelu?" in app.screen.question
+        await pilot.press(key)  # a second q (or Ctrl+Q) neither ends the call nor asks twice
+        await settle(pilot, app)
+        await pilot.press("enter")  # the default: Ei
+        await settle(pilot, app)
+        assert app.is_running and isinstance(app.screen, MainScreen)
+        app.saver.flush()
+        assert autosave.load(flow, session.call_id).session.fields["provider"] == "Kuntoutus Oy"
+        await pilot.press(key, "k")  # Kyllä, lopeta
+        await settle(pilot, app)
+    assert app.return_code == 0
+    assert not [p for p in autosave.pending() if p.call_id == session.call_id]
+
+
+async def test_q_asks_nothing_once_the_draft_is_copied(flow: Flow, monkeypatch):
+    monkeypatch.setattr("wizard.clipboard.copy", lambda text: "xclip")
+    app = make_app(flow, provider="Kuntoutus Oy")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_outcome("akva_mittarit")
+        await settle(pilot, app)
+        await pilot.press("c")
+        await settle(pilot, app)
+        await pilot.press("q")
+        await settle(pilot, app)
+    assert app.return_code == 0
 
 
 def hint_text(app: KelaApp) -> str:
@@ -999,6 +1099,8 @@ def test_real_terminal_personal_code_blocks_s_and_c(tmp_path: Path, size):
         term.wait_for("Peruttu")
         assert not list(tmp_path.glob("*.eml")) and not list(tmp_path.glob("*.txt"))
         term.human("q")
+        term.wait_for("Lopetetaanko puhelu?")  # the typed description was never copied or saved
+        term.human("k")
         term.wait_for_exit(0)
 
 
@@ -1014,20 +1116,41 @@ def test_real_terminal_footer_shows_q_at_80_columns(tmp_path: Path):
 
 
 @needs_tmux
-@pytest.mark.parametrize("key", ["C-q", "C-c"])
-def test_real_terminal_ctrl_q_and_ctrl_c_log_the_call(tmp_path: Path, key):
+def test_real_terminal_ctrl_q_logs_the_call(tmp_path: Path):
     import sqlite3
 
     from .tmux import Tmux
 
     with Tmux(["-m", "wizard", "browse"], home=tmp_path, width=80, height=24) as term:
         open_mittarit(term)
-        term.human(key)
+        term.human("C-q")
         term.wait_for_exit(0)
         assert "quit" not in term.screen().lower()
     rows = sqlite3.connect(tmp_path / "data" / "calls.sqlite3").execute("SELECT outcome FROM calls").fetchall()
     assert rows == [("akva_mittarit",)]
     assert not list((tmp_path / "state").glob("autosave*"))
+
+
+@needs_tmux
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+def test_real_terminal_ctrl_c_keeps_the_call_and_says_how_to_resume(tmp_path: Path, size):
+    import sqlite3
+
+    from .tmux import Tmux
+
+    with Tmux(["-m", "wizard", "browse"], home=tmp_path, width=size[0], height=size[1]) as term:
+        open_mittarit(term)
+        term.burst("e", "Kuntoutus Oy")
+        term.wait_for("Kuntoutus Oy")
+        term.human("C-c")
+        term.wait_for_exit(130)
+        screen = term.wait_for("Vastaukset tallessa")
+    [kept] = (tmp_path / "state").glob("autosave*")
+    call_id = kept.stem.removeprefix("autosave-")
+    said = screen.replace("\n", "")  # at 60 columns the line wraps
+    assert f"Keskeytetty. Vastaukset tallessa: kela-ohjaus browse --resume {call_id}" in said
+    rows = sqlite3.connect(tmp_path / "data" / "calls.sqlite3").execute("SELECT outcome FROM calls").fetchall()
+    assert rows == [("akva_mittarit",)]  # counted as abandoned; counted again when resumed and finished
 
 
 async def test_painting_saves_nothing_and_every_change_is_kept(flow: Flow, monkeypatch):

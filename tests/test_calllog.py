@@ -187,7 +187,7 @@ def test_the_wizard_says_once_that_the_log_cannot_be_written(tmp_path: Path, mon
     monkeypatch.setenv("KELA_OHJAUS_HOME", str(tmp_path))
     (tmp_path / "data").write_text("")  # the data directory is a file: no log can be made
     call = pick("1") + pick("Keskinen") + SKIP_FIELDS
-    code, out = drive(call + pick("Uusi puhelu") + call + QUIT, no_log=False)
+    code, out = drive(call + pick("Uusi puhelu") + pick("Kyllä") + call + QUIT, no_log=False)
     assert code == 0
     assert out.count("Puhelua ei voitu kirjata puhelulokiin") == 1
     assert "keskinenvp.terapiasopimukset@kela.fi" in out

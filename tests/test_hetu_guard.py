@@ -330,7 +330,7 @@ def test_set_field_normalises_once_on_the_way_in(session: Session):
 def test_wizard_answers_file_warns_and_removes_by_default(flow: Flow, tmp_path: Path):
     path = tmp_path / "puhelu.toml"
     path.write_text(tomli_w.dumps(record_with(flow, "description", "hetu 010594\u200bY9021")), encoding="utf-8")
-    code, out = drive_wizard(ENTER + "Lopeta" + ENTER, answers=str(path))
+    code, out = drive_wizard(ENTER + "Lopeta" + ENTER + "Kyllä" + ENTER, answers=str(path))
     assert code == 0
     warning, draft = out.split("Luonnos", 1)
     assert "Varoitus: henkilötunnus kentässä Kuvaus asiasta" in warning
@@ -340,7 +340,7 @@ def test_wizard_answers_file_warns_and_removes_by_default(flow: Flow, tmp_path: 
 def test_wizard_answers_file_can_keep_it_only_on_a_second_yes(flow: Flow, tmp_path: Path):
     path = tmp_path / "puhelu.toml"
     path.write_text(tomli_w.dumps(record_with(flow, "provider", "HETU010594Y9021")), encoding="utf-8")
-    code, out = drive_wizard("Ei" + ENTER + "Kyllä" + ENTER + "Lopeta" + ENTER, answers=str(path))
+    code, out = drive_wizard("Ei" + ENTER + "Kyllä" + ENTER + "Lopeta" + ENTER + "Kyllä" + ENTER, answers=str(path))
     assert code == 0 and "010594Y9021" in out.split("Luonnos", 1)[1]
 
 

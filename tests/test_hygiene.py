@@ -57,8 +57,10 @@ def test_scriptable_commands_do_not_import_the_ui_or_dataclasses(tmp_path):
 
 
 def test_bench_scripts_run():
-    for script, marker in (("startup.py", "kela-ohjaus --version"), ("search.py", "real tree")):
-        args = ["--runs", "1", "--quick"] if script == "startup.py" else []
+    quick = {"startup.py": ["--runs", "1", "--quick"], "keygate.py": ["--runs", "1", "--letters", "5"]}
+    markers = {"startup.py": "kela-ohjaus --version", "search.py": "real tree", "keygate.py": "ratio"}
+    for script, marker in markers.items():
+        args = quick.get(script, [])
         result = subprocess.run(
             [sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=600
         )

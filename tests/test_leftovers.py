@@ -227,8 +227,9 @@ def test_a_browser_call_resumed_in_the_wizard_continues_after_the_filled_fields(
     assert autosave.save(session, front_end="browse") is None
     out = io.StringIO()
     args = Namespace(resume=session.call_id, answers=None, no_log=True, flow=None)
-    # contact, phone, email, description, notes asked (Enter skips), then the menu: 10 = Lopeta
-    keys = ENTER * 5 + "10" + ENTER
+    # contact, phone, email, description, notes asked (Enter skips), then the menu: 10 = Lopeta,
+    # and yes to ending it (the fields were never copied or saved)
+    keys = ENTER * 5 + "10" + ENTER + "Kyllä" + ENTER
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()

@@ -192,7 +192,7 @@ def test_wizard_shows_markup_in_fields_literally():
     from wizard.prompt_ui.widgets import PromptIO
 
     out = io.StringIO()
-    keys = "1\r" + "Etel\r" + "[b]Oy[/b] <i>\r" + "\r" * 6 + "Lopeta\r"
+    keys = "1\r" + "Etel\r" + "[b]Oy[/b] <i>\r" + "\r" * 6 + "Lopeta\r" + "Kyllä\r"
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()

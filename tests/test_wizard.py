@@ -18,7 +18,7 @@ from wizard.engine import Session
 from wizard.prompt_ui.console import Console
 from wizard.prompt_ui.widgets import PromptIO
 
-from .helpers import CTRL_C, DOWN, ENTER, QUIT, SKIP_FIELDS, drive, pick
+from .helpers import CTRL_C, DOWN, ENTER, QUIT, QUIT_ANYWAY, SKIP_FIELDS, drive, pick
 
 
 def saved_calls() -> list[dict]:
@@ -86,14 +86,14 @@ def test_free_text_jump_fills_in_the_path():
 def test_invalid_business_id_is_asked_again():
     keys = pick("1") + pick("Eteläinen") + "Oy" + ENTER + "0246246-1" + ENTER
     keys += "\x15" + "0246246-0" + ENTER + ENTER * 5  # Ctrl-U clears the rejected value
-    code, out = drive(keys + QUIT)
+    code, out = drive(keys + QUIT_ANYWAY)
     assert code == 0
     assert "Y-tunnus: 0246246-0" in out
 
 
 def test_personal_code_is_offered_for_removal():
     keys = pick("1") + pick("Eteläinen") + ENTER * 5 + "asiakas 131052-308T" + ENTER + pick("Kyllä") + ENTER
-    code, out = drive(keys + QUIT)
+    code, out = drive(keys + QUIT_ANYWAY)
     assert code == 0
     assert "henkilötunnus" in out and "131052-308T" not in out.split("Luonnos")[-1]
 
@@ -184,6 +184,7 @@ def test_several_flows_ask_which_first(tmp_path: Path, monkeypatch):
 def test_clipboard_uses_a_tool_when_there_is_one(tmp_path: Path, monkeypatch):
     from wizard.clipboard import copy
 
+    monkeypatch.delenv("KELA_OHJAUS_CLIPBOARD")  # the suite turns the tools off; this test is about them
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
@@ -266,7 +267,7 @@ def test_start_again_keeps_the_caller_and_asks_the_matter_again():
     # Start again, jump to KATSO by free text: only the description and notes are asked.
     keys += pick("Aloita alusta") + pick("Hae vapaalla") + "katso tunnistautuminen" + ENTER + ENTER
     keys += "KATSO-tunnus ei toimi" + ENTER + ENTER
-    code, out = drive(keys + QUIT)
+    code, out = drive(keys + QUIT_ANYWAY)
     assert code == 0
     assert "Soittajan tiedot säilytettiin: Palveluntuottajan nimi, Y-tunnus, Yhteyshenkilö, Puhelin, Sähköposti" in out
     katso = out.split("Soittajan tiedot säilytettiin")[-1]
@@ -276,11 +277,42 @@ def test_start_again_keeps_the_caller_and_asks_the_matter_again():
 
 
 def test_new_call_clears_everything():
-    keys = pick("1") + pick("Etel") + "Kuntoutus Oy" + ENTER * 7 + pick("Uusi puhelu") + pick("1") + pick("Etel")
-    keys += ENTER * 7
-    code, out = drive(keys + QUIT)
+    keys = pick("1") + pick("Etel") + "Kuntoutus Oy" + ENTER * 7 + pick("Uusi puhelu") + pick("Kyllä")
+    keys += pick("1") + pick("Etel") + ENTER * 7
+    code, out = drive(keys + QUIT_ANYWAY)
     assert code == 0
     assert "Palveluntuottaja: [Palveluntuottajan nimi]" in out.split("Uusi puhelu aloitettu")[-1]
+
+
+def test_new_call_asks_first_and_no_keeps_the_caller(capsys):
+    """Uusi puhelu sits one row below Hae vapaalla tekstillä: a slip (Enter on the
+    default No) must keep every field and the autosave."""
+    keys = pick("1") + pick("Etel") + "Kuntoutus Oy" + ENTER + "0246246-0" + ENTER * 6
+    code, out = drive(keys + pick("Uusi puhelu") + ENTER)  # then the pipe ends: like Ctrl-C
+    assert "Puhelu jatkuu: mitään ei tyhjennetty." in out  # (the question itself goes to the prompt)
+    assert "Uusi puhelu aloitettu" not in out
+    assert code == 130
+    [saved] = saved_calls()
+    assert saved["fields"]["provider"] == "Kuntoutus Oy" and saved["fields"]["business_id"] == "0246246-0"
+    assert f"--resume {saved['autosave']['call_id']}" in capsys.readouterr().err
+
+
+def test_quit_with_typed_fields_asks_first_and_no_keeps_the_call():
+    keys = pick("1") + pick("Etel") + "Kuntoutus Oy" + ENTER * 7
+    code, out = drive(keys + QUIT + ENTER)  # Enter: the default No
+    assert "Puhelu jatkuu." in out
+    assert code == 130  # the pipe ended afterwards: the call was still open
+    [saved] = saved_calls()
+    assert saved["fields"]["provider"] == "Kuntoutus Oy"
+
+
+def test_quit_asks_nothing_once_the_draft_is_copied_or_nothing_was_typed(monkeypatch):
+    monkeypatch.setattr("wizard.clipboard.copy", lambda text: "xclip")
+    keys = pick("1") + pick("Etel") + "Kuntoutus Oy" + ENTER * 7 + pick("Kopioi")
+    code, out = drive(keys + QUIT)
+    assert code == 0 and "Puhelu jatkuu" not in out and saved_calls() == []
+    code, out = drive(pick("1") + pick("Etel") + SKIP_FIELDS + QUIT)  # only the route: nothing to lose
+    assert code == 0 and "Puhelu jatkuu" not in out
 
 
 def test_ctrl_c_mid_fields_then_resume_asks_the_next_field(capsys):
@@ -291,7 +323,7 @@ def test_ctrl_c_mid_fields_then_resume_asks_the_next_field(capsys):
     assert saved["autosave"]["fields_asked"] == ["provider", "business_id"]
     assert f"--resume {saved['autosave']['call_id']}" in capsys.readouterr().err
     # Resumed: the next question is the contact person (the pipe gives it "Maija").
-    code, out = drive("Maija" + ENTER + ENTER * 4 + QUIT, resume=True)
+    code, out = drive("Maija" + ENTER + ENTER * 4 + QUIT_ANYWAY, resume=True)
     assert code == 0
     draft = out.split("── Luonnos")[-1]
     assert "Kuntoutus Oy" in draft and "0246246-0" in draft and "Maija" in draft
@@ -300,7 +332,7 @@ def test_ctrl_c_mid_fields_then_resume_asks_the_next_field(capsys):
 def test_resume_with_every_field_asked_goes_to_the_action_menu(capsys):
     code, _ = drive(pick("1") + pick("Keskinen") + "Kuntoutus Oy" + ENTER * 7 + CTRL_C)
     assert code == 130
-    code, out = drive(QUIT, resume=True)  # the first prompt is the action menu: "Lopeta" ends the call
+    code, out = drive(QUIT_ANYWAY, resume=True)  # the first prompt is the action menu: "Lopeta" ends the call
     assert code == 0 and "Viestin tiedot" not in out and "Kuntoutus Oy" in out
     assert saved_calls() == []
 
@@ -497,7 +529,7 @@ def test_a_personal_code_kept_in_a_field_needs_a_yes_before_the_draft_is_saved(t
     monkeypatch.chdir(tmp_path)
     keys = pick("1") + pick("Etel") + ENTER * 5 + "asiakas 131052-308T" + ENTER + pick("Ei") + ENTER  # kept
     keys += pick("Tallenna .eml") + ENTER  # Enter takes the default: No
-    code, out = drive(keys + QUIT)
+    code, out = drive(keys + QUIT_ANYWAY)
     assert code == 0
     assert "kentässä on henkilötunnus: Kuvaus asiasta" in out and "Ei tehty" in out
     assert not (tmp_path / "terapia_etelainen.eml").exists()
@@ -506,7 +538,7 @@ def test_a_personal_code_kept_in_a_field_needs_a_yes_before_the_draft_is_saved(t
 def test_a_personal_code_kept_in_a_field_needs_a_yes_before_the_draft_is_printed():
     keys = pick("1") + pick("Etel") + ENTER * 5 + "asiakas 131052-308T" + ENTER + pick("Ei") + ENTER  # kept
     keys += pick("Tulosta luonnos") + ENTER  # Enter takes the default: No
-    code, out = drive(keys + QUIT)
+    code, out = drive(keys + QUIT_ANYWAY)
     assert code == 0
     assert "kentässä on henkilötunnus: Kuvaus asiasta" in out and "Ei tehty" in out
     assert "131052-308T" not in out.split("Ei tehty")[-1]  # nothing printed after the refusal

@@ -46,7 +46,7 @@ def wait_last(term: Tmux, *texts: str, timeout: float = 15.0) -> str:
 def history(term: Tmux) -> str:
     """The whole pane, scrollback included: what has been shown so far, in order."""
     return subprocess.run(
-        [term.tmux, "capture-pane", "-p", "-S", "-", "-t", term.name], capture_output=True, text=True, check=True
+        [*term.tmux, "capture-pane", "-p", "-S", "-", "-t", term.name], capture_output=True, text=True, check=True
     ).stdout
 
 
@@ -155,6 +155,8 @@ def test_ctrl_c_mid_fields_then_resume_asks_the_next_field(tmp_path: Path, size)
             screen = resumed.wait_for("Mitä tehdään?")
             assert "lantinenvp.terapiasopimukset@kela.fi" in screen
             answer(resumed, "Lopeta")
+            resumed.wait_for("Lopetetaanko puhelu?")  # typed fields, never copied or saved: asked first
+            answer(resumed, "Kyllä")
             resumed.wait_for_exit(0)
 
 
@@ -216,7 +218,7 @@ def test_no_color_in_a_real_terminal(tmp_path: Path):
     with Tmux([*argv, "wizard", "--no-log"], home=tmp_path, width=80, height=24) as term:
         term.wait_for("Mitä yhteydenottosi koskee?")
         styled = subprocess.run(
-            [term.tmux, "capture-pane", "-e", "-p", "-t", term.name], capture_output=True, text=True, check=True
+            [*term.tmux, "capture-pane", "-e", "-p", "-t", term.name], capture_output=True, text=True, check=True
         ).stdout
         # SGR colour parameters: 30-38, 40-48, 90-97, 100-107 (39 and 49, the defaults, are no colour).
         colours = {str(n) for n in [*range(30, 39), *range(40, 49), *range(90, 98), *range(100, 108)]}

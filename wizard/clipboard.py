@@ -35,8 +35,16 @@ def copied_to(tool: str) -> str:
     return _PLACES.get(tool, f"leikepöydälle ({tool})")
 
 
+# KELA_OHJAUS_CLIPBOARD=off: no tool is run, as if there were none. The test
+# suite sets it, so a run inside tmux or on a desktop never overwrites the
+# developer's paste buffer or clipboard with Kela addresses.
+OFF_VARIABLE = "KELA_OHJAUS_CLIPBOARD"
+
+
 def copy(text: str) -> str | None:
     """Copy `text`; return the tool's name, or None when no clipboard is available."""
+    if os.environ.get(OFF_VARIABLE, "").strip().lower() == "off":
+        return None
     for command, needs in _TOOLS:
         if needs and not os.environ.get(needs):
             continue

@@ -58,6 +58,19 @@ class Session:
         self.started = self._stamp()
         # Names this call's autosave; kept across resume, renewed by a new call.
         self.call_id = new_call_id(self.clock())
+        # (node, fields) when the draft last left the program (copied, saved, mailed,
+        # printed): ending the call then loses nothing the agent typed.
+        self.handed_off: tuple | None = None
+
+    def mark_handed_off(self) -> None:
+        """The draft as it is now was copied, saved, opened in the mail program or printed."""
+        self.handed_off = (self.current_id, tuple(self.fields.items()))
+
+    @property
+    def unsent_work(self) -> bool:
+        """Fields typed in this call that no copy or save has taken since they last changed:
+        what ending the call would lose (both front ends ask first then)."""
+        return any(self.fields.values()) and self.handed_off != (self.current_id, tuple(self.fields.items()))
 
     def _stamp(self) -> str:
         return self.clock().isoformat(timespec="seconds")

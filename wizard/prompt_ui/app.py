@@ -42,6 +42,12 @@ from .console import Console
 from .widgets import PromptIO, confirm, end_calls_on_sigterm, select, text
 
 BACK, RESTART, SEARCH = "Takaisin", "Aloita alusta", "Hae vapaalla tekstillä"
+# The same questions as the browser's `n` and `q` (default No in both front ends).
+NEW_CALL_QUESTION = "Aloitetaanko uusi puhelu? Tämän puhelun vastaukset ja tiedot poistetaan."
+QUIT_QUESTION = (
+    "Lopetetaanko puhelu? Tietoja ei ole kopioitu eikä tallennettu, ja ne poistetaan. "
+    "(Ctrl-C keskeyttää ja säilyttää puhelun: kela-ohjaus wizard --resume)"
+)
 
 
 class Wizard:
@@ -253,9 +259,16 @@ class Wizard:
             instruction="(numero, nuolet tai alku nimestä; Enter)",
         )
         if action == "quit":
+            if self.session.unsent_work and not confirm(self.io, QUIT_QUESTION, default=False):
+                self.out.line("Puhelu jatkuu.", "dim")
+                return None
             self.finish("finished")
             return "quit"
         if action == "new":
+            # One row below "Hae vapaalla tekstillä": a slip must not wipe the caller's data.
+            if not confirm(self.io, NEW_CALL_QUESTION, default=False):
+                self.out.line("Puhelu jatkuu: mitään ei tyhjennetty.", "dim")
+                return None
             self.finish("finished")
             self.session.restart(keep_fields=False)
             self.fields_asked = ()
@@ -298,13 +311,16 @@ class Wizard:
 
             tool = self.copy(render_text(draft)) if self.copy else None
             if tool:
+                self.session.mark_handed_off()
                 self.out.line(f"Kopioitu {copied_to(tool)}.", "address")
             else:
                 self.out.line("Leikepöytää ei ole käytettävissä: tallenna tai tulosta luonnos.", "warn")
         elif action == "eml":
-            self.write_file(f"{draft.outcome}.eml", render_eml(draft), "Luonnos")
+            if self.write_file(f"{draft.outcome}.eml", render_eml(draft), "Luonnos"):
+                self.session.mark_handed_off()
         elif action == "record":
-            self.write_file(f"{draft.outcome}.toml", dumps(self.session), "Tallenne")
+            if self.write_file(f"{draft.outcome}.toml", dumps(self.session), "Tallenne"):
+                self.session.mark_handed_off()
         elif action == "mailto":
             link = render_mailto(draft)
             opened = False
@@ -312,30 +328,33 @@ class Wizard:
                 opened = self.open_url(link)
             except Exception:
                 opened = False
+            self.session.mark_handed_off()  # opened, or the link shown to copy
             message = "Avattu sähköpostiohjelmassa." if opened else "Sähköpostiohjelmaa ei voitu avata. Linkki:"
             self.out.line(message, "dim")
             if not opened:
                 self.out.line(link)
         elif action == "print":
+            self.session.mark_handed_off()
             self.out.rule("Luonnos")
             self.out.line(render_text(draft))
 
-    def write_file(self, suggested: str, content: bytes | str, what: str) -> None:
+    def write_file(self, suggested: str, content: bytes | str, what: str) -> bool:
+        """Ask a name and save; True once the file is written."""
         while True:  # a name that cannot be used is asked again; an empty name gives up
             name = text(self.io, f"{what}: tiedoston nimi", default=suggested).strip()
             if not name:
-                return
+                return False
             attempt = try_save(name, content)
             if attempt.exists:
                 if not confirm(self.io, overwrite_question(attempt.path), default=False):
                     self.out.line(NOT_SAVED, "warn")
-                    return
+                    return False
                 attempt = try_save(name, content, overwrite=True)
             if attempt.refused:
                 self.out.line(f"{attempt.refused} Anna toinen nimi, tai tyhjennä nimi perumiseksi.", "error")
                 continue
             self.out.line(f"{what} tallennettu: {attempt.path}", "address")
-            return
+            return True
 
     def start_again(self) -> None:
         """The same caller, a new matter: who is calling stays, the matter is asked again."""

@@ -13,7 +13,7 @@ from textual.binding import Binding
 
 from .. import autosave
 from ..engine import Session
-from ..errors import EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
+from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from ..search_cache import load_index
 from ..terminal import is_terminal
 from .commands import OutcomeSearch
@@ -28,17 +28,37 @@ if TYPE_CHECKING:
     from ..search import SearchIndex
 
 
+QUIT_QUESTION = (
+    "Lopetetaanko puhelu? Tietoja ei ole kopioitu eikä tallennettu, ja ne poistetaan. "
+    "(Ctrl+C keskeyttää ja säilyttää puhelun: kela-ohjaus browse --resume)"
+)
+
+
+def has_something(session: Session) -> bool:
+    """Anything worth resuming: an answer or a field."""
+    return bool(session.answers) or any(session.fields.values())
+
+
 class KelaApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "kela-ohjaus"
     COMMANDS = App.COMMANDS | {OutcomeSearch}
     ENABLE_COMMAND_PALETTE = True
-    # Textual's own bindings with Finnish labels. q, Ctrl+Q and Ctrl+C all end
-    # the call the same way (logged, autosave cleared): Ctrl+C does not copy
-    # here, and Textual's English "press ctrl+q to quit" notice never shows.
+    # Textual's own bindings with Finnish labels. q and Ctrl+Q end the call
+    # (logged, autosave cleared; asked first while typed fields were never copied
+    # or saved). Ctrl+C interrupts as in the wizard: the call stays for --resume,
+    # so a Ctrl+C pressed out of habit to copy never loses a call. Textual's
+    # English "press ctrl+q to quit" notice never shows.
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Lopeta", show=False, priority=True),
-        Binding("ctrl+c", "quit", "Lopeta", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Lopeta", show=False, priority=True, tooltip="lopeta, kuten q"),
+        Binding(
+            "ctrl+c",
+            "interrupt",
+            "Keskeytä",
+            show=False,
+            priority=True,
+            tooltip="keskeytä: puhelu säilyy, jatka: kela-ohjaus browse --resume",
+        ),
         Binding("ctrl+p", "command_palette", "Komennot", show=False, priority=True),
     ]
 
@@ -55,6 +75,8 @@ class KelaApp(App[int]):
         self.crash: BaseException | None = None
         self.key_gate = KeyGate(self)
         self.quitting = False
+        self.interrupted = False  # Ctrl+C: run_browser says where the call was kept
+        self._asking_quit = False
         # This call's own autosave, written off the UI thread; a failure is shown at once.
         self.saver = autosave.Saver("browse", self._autosave_changed)
 
@@ -149,11 +171,40 @@ class KelaApp(App[int]):
             self.push_screen(HelpScreen(MainScreen.BINDINGS))
 
     async def action_quit(self) -> None:
-        """q, Ctrl+Q and Ctrl+C: log the call, clear its autosave, exit 0."""
-        if not self.quitting:  # a second q typed before the exit must not log the call twice
-            self.quitting = True
-            self.finish_call()
+        """q, Ctrl+Q and Lopeta: log the call, clear its autosave, exit 0. Typed fields
+        that no copy or save has taken are asked about first (default No), as `n` asks."""
+        if self.quitting or self._asking_quit:  # a second q must neither log twice nor ask twice
+            return
+        if not self.session.unsent_work:
+            self._end_call()
+            return
+        from .screens.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            self._asking_quit = False
+            if yes:
+                self._end_call()
+
+        self._asking_quit = True
+        self.push_screen(ConfirmScreen(QUIT_QUESTION, yes="Kyllä, lopeta"), answered)
+
+    def _end_call(self) -> None:
+        self.quitting = True
+        self.finish_call()
         self.exit(0)
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C: the call is kept for `browse --resume` (as in the wizard), exit 130."""
+        if self.quitting:
+            return
+        self.quitting = self.interrupted = True
+        if self.session.path:  # counted as abandoned; a resumed call counts again when finished
+            self.on_finish(self.session, "abandoned")
+        if has_something(self.session):
+            self.saver.save_now(self.session)
+        else:
+            self.saver.clear(self.session)
+        self.exit(EXIT_INTERRUPTED)
 
     def get_default_screen(self) -> MainScreen:
         # The main screen is the first screen itself: no empty default screen
@@ -248,4 +299,11 @@ def run_browser(args: Any) -> int:
             sys.stderr.write(f"Keskeytetty. Puhelu tallessa: kela-ohjaus browse --resume {session.call_id}\n")
         else:
             sys.stderr.write("Keskeytetty. Puhelussa ei ollut vielä mitään tallennettavaa.\n")
+    elif app.interrupted:  # Ctrl+C: say where the call is, as the wizard does
+        if not has_something(session):
+            sys.stderr.write("Keskeytetty. Puhelussa ei ollut vielä mitään tallennettavaa.\n")
+        elif app.saver.error:  # never claim a save that did not happen
+            sys.stderr.write(f"Keskeytetty. {app.saver.error}\n")
+        else:
+            sys.stderr.write(f"Keskeytetty. Vastaukset tallessa: kela-ohjaus browse --resume {session.call_id}\n")
     return EXIT_OK if result is None else int(result)

@@ -5,7 +5,9 @@ that moves focus (Enter in the search box, Tab in the fields form, `e` opening
 the form) only moves it a few messages later, so keys typed faster than that
 went to the old widget: "q" after a search ended up in the hidden search box,
 Y-tunnus digits in the provider field. The gate holds each key (and paste)
-until every message the previous one caused has been handled.
+until every message the previous one caused has been handled. Letters for a
+text field need not wait on each other: once focus has settled on the field,
+the letters queued behind the key that moved it go in together.
 """
 
 from __future__ import annotations
@@ -159,6 +161,24 @@ class KeyGate:
             if not self.backlog:
                 self.idle.set()
                 return
-            event = self.backlog.popleft()
-            self.released.add(id(event))
-            self.app.post_message(event)
+            for event in self._next_release():
+                self.released.add(id(event))
+                self.app.post_message(event)
+
+    def _next_release(self) -> list[events.Event]:
+        """What may go now that everything before it is handled: one key, or every letter in a row.
+
+        Focus has settled; if it is on a text field, the letters queued at the
+        head of the backlog all go into that field (a letter cannot move focus),
+        so they are released together. Releasing them one settle apart made
+        typing after a Tab lag by seconds: every letter behind the first waited
+        for a full round over every widget (issue B1 of the newcomer's report).
+        """
+        from textual.widgets import Input
+
+        first = self.backlog.popleft()
+        batch = [first]
+        if _is_text(first) and isinstance(self.app.focused, Input):
+            while self.backlog and _is_text(self.backlog[0]):
+                batch.append(self.backlog.popleft())
+        return batch

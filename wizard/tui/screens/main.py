@@ -55,7 +55,13 @@ class MainScreen(Screen[None]):
         Binding("r", "save_record", "Tallenne", tooltip="tallenna puhelun tallenne (.toml)"),
         Binding("n", "new_call", "Uusi", tooltip="uusi puhelu (kysyy ensin, jos puhelussa on vastauksia tai tietoja)"),
         Binding("question_mark", "help", "Ohje", key_display="?", tooltip="tämä ohje"),
-        Binding("q", "quit", "Lopeta", tooltip="lopeta (myös Ctrl+Q ja Ctrl+C): puhelu kirjataan"),
+        Binding(
+            "q",
+            "quit",
+            "Lopeta",
+            tooltip="lopeta (myös Ctrl+Q): puhelu kirjataan; kysyy ensin, jos tietoja ei ole kopioitu eikä "
+            "tallennettu. Ctrl+C keskeyttää: puhelu säilyy (browse --resume)",
+        ),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -270,6 +276,7 @@ class MainScreen(Screen[None]):
         draft = self._email_draft()
         if draft and await self._personal_data_allowed("Kopioidaanko luonnos"):
             await self._copy(render_text(draft), "Luonnos", f"{draft.outcome}.txt")
+            self.session.mark_handed_off()  # copied, or shown to select: q then asks nothing
 
     @work(group="draft-action")
     async def action_copy_address(self) -> None:
@@ -307,8 +314,9 @@ class MainScreen(Screen[None]):
         from ...drafts import render_eml
 
         draft = self._email_draft()
-        if draft and await self._personal_data_allowed("Tallennetaanko luonnos"):
-            await self._save("Tallenna luonnos (.eml)", f"{draft.outcome}.eml", render_eml(draft))
+        allowed = draft is not None and await self._personal_data_allowed("Tallennetaanko luonnos")
+        if draft and allowed and await self._save("Tallenna luonnos (.eml)", f"{draft.outcome}.eml", render_eml(draft)):
+            self.session.mark_handed_off()
 
     @work(group="draft-action")
     async def action_save_record(self) -> None:
@@ -316,9 +324,11 @@ class MainScreen(Screen[None]):
         if outcome and await self._personal_data_allowed("Tallennetaanko tallenne"):
             from ...record import dumps
 
-            await self._save("Tallenna tallenne (.toml)", f"{outcome.id}.toml", dumps(self.session))
+            if await self._save("Tallenna tallenne (.toml)", f"{outcome.id}.toml", dumps(self.session)):
+                self.session.mark_handed_off()
 
-    async def _save(self, title: str, suggested: str, content: bytes | str) -> None:
+    async def _save(self, title: str, suggested: str, content: bytes | str) -> bool:
+        """Ask a name and save (or hand the download to the page); True once it is done."""
         from ...save_file import ASK_AGAIN, NOT_SAVED, overwrite_question, reason_for, try_save
         from ...web.deliver import deliver, in_web_page
         from .dialogs import ConfirmScreen, FileNameScreen
@@ -330,22 +340,22 @@ class MainScreen(Screen[None]):
             asked = f"{problem}\n{title}" if problem else title
             name = await self.app.push_screen_wait(FileNameScreen(asked, initial))
             if not name:
-                return
+                return False
             if web:
                 deliver(self.app, name, suggested, content)
-                return
+                return True
             attempt = try_save(name, content)
             if attempt.exists:
                 if not await self.app.push_screen_wait(ConfirmScreen(overwrite_question(attempt.path))):
                     self.notify(NOT_SAVED, markup=False)
-                    return
+                    return False
                 attempt = try_save(name, content, overwrite=True)
             if attempt.refused:  # the name is in the input box already: the reason without it
                 problem = f"{reason_for(attempt.refused, name)} {ASK_AGAIN}"
                 initial = name
                 continue
             self.notify(f"Tallennettu: {attempt.path}", markup=False)
-            return
+            return True
 
     # ------------------------------------------------------------ call
     @work(group="new-call")
