@@ -1266,3 +1266,14 @@ def test_real_terminal_sigterm_keeps_the_call_and_gives_the_terminal_back(tmp_pa
         assert term.terminal_restored()
         call = tomli.loads(saved.read_text(encoding="utf-8"))
         assert call["fields"]["provider"] == "Oy" and call["outcome"] == "akva_mittarit"
+
+
+@pytest.mark.parametrize("width", [1, 4, 6])
+async def test_a_terminal_a_few_columns_wide_lists_hits_without_crashing(flow: Flow, width: int):
+    """At 6 columns or less, typing in `/` left the hit list no width and Rich raised (exit 70)."""
+    app = make_app(flow)
+    async with app.run_test(size=(width, 3)) as pilot:
+        await pilot.press("slash", *"remppa")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.crash is None and app.return_code is None  # still running, the call open

@@ -30,6 +30,7 @@ class SearchBar(Vertical):
         height: auto;
         max-height: 9;
         border: none;
+        min-width: 8;  /* a terminal a few columns wide left the hits no room: Rich raised on width 0 */
     }
     """
     BINDINGS = [
