@@ -495,14 +495,14 @@ def _branches(
 def _branches_named(index: SearchIndex, stem_: str, surface: str) -> set[tuple[tuple[str, str], ...]]:
     """The branches a word names: itself or a close relative ("rekisteröinti" ~ "rekisteröityminen"), or,
     for a compound the data lacks, its first part ("rekisteröitymisjuttu")."""
-    found = {index.branches[t] for t, q in _family(index, stem_).items() if q >= 0.85 and t in index.branches}
-    if not found and stem_ not in index.postings:
-        for end in range(len(surface) - 4, SHORT, -1):
-            piece = stem(surface[:end])
-            found = {index.branches[t] for t, q in _family(index, piece).items() if q >= 0.85 and t in index.branches}
-            if found:
-                break
-    return found
+    stems = [stem_]
+    if stem_ not in index.postings:  # then its first parts, the longest first (as _modifier tries them)
+        stems += [stem(surface[:end]) for end in range(len(surface) - 4, SHORT, -1)]
+    for term in stems:
+        found = {index.branches[t] for t, q in _family(index, term).items() if q >= 0.85 and t in index.branches}
+        if found:
+            return found
+    return set()
 
 
 def _common_prefix(a: str | tuple, b: str | tuple) -> int:
@@ -683,10 +683,11 @@ def _score(
     for stem_, surface, kind in query_terms_:
         if stem_ not in postings and kind != JOINED and len(surface) >= 5:
             stem_, surface = _respelled(index, stem_, surface)
-        if kind == FAILED and not index.negated(stem_) and _branches_named(index, stem_, surface):
-            kind = EXCLUDED  # "ei rekisteröinti", "ei tulkkaus": a branch's name negated says which it is not
-        if kind == EXCLUDED:
-            denied |= _branches_named(index, stem_, surface)
+        if kind in (FAILED, EXCLUDED) and (said_not := _branches_named(index, stem_, surface)):
+            if kind == FAILED and not index.negated(stem_):
+                kind = EXCLUDED  # "ei rekisteröinti", "ei tulkkaus": a branch's name negated says which it is not
+            if kind == EXCLUDED:
+                denied |= said_not
         if kind == PLAIN and stem_ in postings and len(stem_) > SHORT and branches:
             relatives_of_exact.append(stem_)
         if (stem_, kind) in seen or len(stem_) < 2:
